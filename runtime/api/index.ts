@@ -1,0 +1,9 @@
+// Weir's connector SPI: what a connector, converter or transform is written against.
+export * from './config.ts';
+export * from './connector.ts';
+export * from './converter.ts';
+export * from './errors.ts';
+export * from './records.ts';
+export * from './schema.ts';
+export * from './task.ts';
+export * from './transform.ts';
