@@ -1,0 +1,130 @@
+// The local cluster's binaries: kube-apiserver, kube-controller-manager, kube-scheduler and kubectl
+// from the k8s.io/kubernetes Go module, and the etcd server that release requires, all built once
+// with the machine's Go from the module proxy (this folder's go.mod pins them) into the cache.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { cacheDir, MissingToolError } from '../../tools/kafka/testbed.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+function requiredVersion(module: string): string {
+  const goMod = readFileSync(join(HERE, 'go.mod'), 'utf8');
+  const match = new RegExp(`^\\s*(?:require\\s+)?${module.replaceAll('.', '\\.')} (v\\S+)`, 'm').exec(goMod);
+  if (!match?.[1]) throw new Error(`e2e/cluster/go.mod does not require ${module}`);
+  return match[1];
+}
+
+/** The pinned Kubernetes release (`k8s.io/kubernetes` in e2e/cluster/go.mod). */
+export const K8S_VERSION = requiredVersion('k8s.io/kubernetes');
+/** The etcd release that Kubernetes release requires. */
+export const ETCD_VERSION = requiredVersion('go.etcd.io/etcd/server/v3');
+
+export const BINARIES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'etcd'];
+const PACKAGES = [
+  'k8s.io/kubernetes/cmd/kube-apiserver',
+  'k8s.io/kubernetes/cmd/kube-controller-manager',
+  'k8s.io/kubernetes/cmd/kube-scheduler',
+  'k8s.io/kubernetes/cmd/kubectl',
+  './etcd',
+];
+
+/** Where the binaries of the pinned release live once built. */
+export function binDir(): string {
+  return join(cacheDir(), `k8s-${K8S_VERSION}`, 'bin');
+}
+
+/** The path of one built binary (`kubectl`, `etcd`, …); build first with `ensureClusterBinaries`. */
+export function binary(name: string): string {
+  return join(binDir(), name);
+}
+
+function versionFlags(): string {
+  const [major, minor] = K8S_VERSION.replace(/^v/, '').split('.');
+  const flags = ['-s', '-w'];
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    flags.push(
+      `-X ${pkg}.gitVersion=${K8S_VERSION}`,
+      `-X ${pkg}.gitMajor=${major}`,
+      `-X ${pkg}.gitMinor=${minor}`,
+      `-X ${pkg}.gitTreeState=clean`,
+      `-X ${pkg}.buildDate=1970-01-01T00:00:00Z`,
+    );
+  }
+  return flags.join(' ');
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false', GOTOOLCHAIN: 'local' };
+}
+
+/** Counts the non-standard packages the build compiles, so progress can be shown as a fraction. */
+function countPackages(): number {
+  const result = spawnSync('go', ['list', '-deps', '-f', '{{if not .Standard}}x{{end}}', ...PACKAGES], {
+    cwd: HERE,
+    env: goEnv(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`go list failed:\n${result.stderr}`);
+  return result.stdout.split('\n').filter((l) => l === 'x').length;
+}
+
+/**
+ * Builds the control plane once into the cache (about 7 minutes on 2 cores the first time; Go's own
+ * module and build caches stay at Go's defaults, outside the checkout). Later calls return at once.
+ */
+export async function ensureClusterBinaries(
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<string> {
+  const bin = binDir();
+  if (existsSync(join(bin, '.complete'))) return bin;
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    throw new MissingToolError(
+      'go is needed to build the local Kubernetes cluster: install Go 1.26 or newer.',
+    );
+  }
+  const started = Date.now();
+  log(
+    `Building Kubernetes ${K8S_VERSION} (apiserver, controller-manager, scheduler, kubectl) and etcd ` +
+      `${ETCD_VERSION} into ${bin} with ${go.stdout.trim()} (first run only, about 7 min on 2 cores)…`,
+  );
+  log('  downloading modules from the Go module proxy…');
+  const download = spawnSync('go', ['mod', 'download'], { cwd: HERE, env: goEnv(), stdio: 'inherit' });
+  if (download.status !== 0) throw new Error(`go mod download failed (exit ${download.status})`);
+  const total = countPackages();
+  const staging = `${bin}.${process.pid}.tmp`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  const args = ['build', '-v', '-trimpath', '-ldflags', versionFlags(), '-o', `${staging}/`, ...PACKAGES];
+  const child = spawn('go', args, { cwd: HERE, env: goEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let built = 0;
+  let lastReport = 0;
+  const errors: string[] = [];
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line)) built += 1;
+    else errors.push(line);
+    if (Date.now() - lastReport > 15_000) {
+      lastReport = Date.now();
+      const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+      log(`  ${minutes} min: compiled ${built} of about ${total} packages (${line})`);
+    }
+  });
+  const code = await new Promise<number | null>((resolveCode) => child.on('close', resolveCode));
+  if (code !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(`go build failed (exit ${code}):\n${errors.slice(-40).join('\n')}`);
+  }
+  writeFileSync(join(staging, '.complete'), `${K8S_VERSION} etcd ${ETCD_VERSION}\n`);
+  rmSync(bin, { recursive: true, force: true });
+  try {
+    renameSync(staging, bin);
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  log(`Built Kubernetes ${K8S_VERSION} in ${((Date.now() - started) / 60_000).toFixed(1)} min.`);
+  return bin;
+}
