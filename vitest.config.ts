@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests: pure logic, no processes. Integration tests (*.int.test.ts): a real Kafka broker,
-// started once per run by the global setup. e2e tests join when the local cluster can be built.
+// started once per run by the global setup. e2e tests (e2e/**/*.e2e.test.ts): a real Kubernetes
+// cluster (the local one built from source, or kind with E2E_CLUSTER=kind), started by their global
+// setup; `npm run e2e` runs them, or says in one line why this machine cannot.
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -20,6 +22,16 @@ export default defineConfig({
           globalSetup: ['tools/vitest/kafka-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          globalSetup: ['e2e/setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -81,6 +81,7 @@ export class ContainerRunner {
         signalGroup(launched.child.pid, 'SIGKILL');
         return;
       }
+      if (this.startedAt > 0) this.restartCount += 1;
       this.attach(launched);
     } catch (error) {
       const reason =
@@ -147,7 +148,6 @@ export class ContainerRunner {
           },
         };
       }
-      this.restartCount += 1;
     }
     this.options.changed();
   }

@@ -1,0 +1,17 @@
+// npm run e2e: the e2e vitest project, or one line saying why this machine cannot run it.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../tools/kafka/testbed.ts';
+import { e2eSkipReason } from './environment.ts';
+
+const reason = e2eSkipReason();
+if (reason) {
+  console.log(reason);
+  process.exit(0);
+}
+const vitest = join(REPO_ROOT, 'node_modules', '.bin', 'vitest');
+const result = spawnSync(vitest, ['run', '--project', 'e2e', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: REPO_ROOT,
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,35 @@
+// Vitest global setup for the e2e project: the local cluster (built on first use, reused when
+// `npm run cluster:start` already runs it, stopped afterwards only if this run started it), or a
+// kind cluster with E2E_CLUSTER=kind. Tests read inject('kubeconfig') and inject('image').
+import type { TestProject } from 'vitest/node';
+import { readClusterState, startCluster, stopCluster } from './cluster/cluster.ts';
+import { e2eCluster } from './environment.ts';
+import { KIND_IMAGE, startKind, stopKind } from './kind.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+    image: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  if (e2eCluster() === 'kind') {
+    project.provide('kubeconfig', startKind());
+    project.provide('image', KIND_IMAGE);
+    console.log(`e2e: kind cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return async () => stopKind();
+  }
+  const already = readClusterState();
+  const state = await startCluster({ log: (line) => console.log(`e2e: ${line}`) });
+  project.provide('kubeconfig', state.kubeconfig);
+  // The local node agent ignores images; the same tests on kind run the image built from the Dockerfile.
+  project.provide('image', KIND_IMAGE);
+  console.log(
+    `e2e: local cluster ${already ? 'already running' : 'started'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return async () => {
+    if (!already) await stopCluster();
+  };
+}
