@@ -57,7 +57,7 @@ function versionFlags(): string {
 }
 
 function goEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false', GOTOOLCHAIN: 'local' };
+  return { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
 }
 
 /** Counts the non-standard packages the build compiles, so progress can be shown as a fraction. */
