@@ -1,0 +1,49 @@
+// The `weir` command. Subcommands: connect-standalone, connect-distributed, version.
+import { ConfigException } from '../api/index.ts';
+import { WeirError } from '../errors.ts';
+import { WEIR_VERSION } from '../version.ts';
+import { runStandalone } from './standalone.ts';
+
+const USAGE = `Usage:
+  weir connect-standalone <worker.properties> [<connector.properties|connector.json>…]
+  weir version
+
+Weir is Kafka Connect on Kubernetes: https://weir.dev`;
+
+/** Prints a problem the user can fix, without a stack trace, and sets a failing exit code. */
+export function reportStartupError(error: unknown): void {
+  if (error instanceof ConfigException) {
+    console.error(
+      `weir: invalid configuration:\n${error.problems.map((p) => `  - ${p.message}`).join('\n')}`,
+    );
+  } else if (error instanceof WeirError) {
+    console.error(`weir: ${error.message}`);
+  } else {
+    console.error('weir: unexpected error:', error);
+  }
+  process.exitCode = 1;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'connect-standalone':
+      await runStandalone(args);
+      return;
+    case 'version':
+    case '--version':
+      console.log(WEIR_VERSION);
+      return;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      console.error(`weir: unknown command "${command}".\n\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}
+
+await main(process.argv.slice(2)).catch(reportStartupError);

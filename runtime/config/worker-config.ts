@@ -1,0 +1,129 @@
+// Worker settings with Apache Kafka Connect's names and defaults (WorkerConfig, StandaloneConfig,
+// DistributedConfig). Unknown keys pass through: producer.*, consumer.*, admin.* and client settings.
+import { ConfigDef, Validators } from '../api/index.ts';
+import { ConfigException } from '../api/index.ts';
+
+const common = (): ConfigDef =>
+  new ConfigDef()
+    .define('bootstrap.servers', {
+      type: 'LIST',
+      defaultValue: 'localhost:9092',
+      importance: 'HIGH',
+      documentation: 'Kafka brokers to connect to, host:port,…',
+    })
+    .define('client.id', {
+      type: 'STRING',
+      defaultValue: '',
+      importance: 'LOW',
+      documentation: 'Client id prefix.',
+    })
+    .define('key.converter', {
+      type: 'CLASS',
+      importance: 'HIGH',
+      documentation: 'Converter for record keys, e.g. org.apache.kafka.connect.json.JsonConverter.',
+    })
+    .define('value.converter', {
+      type: 'CLASS',
+      importance: 'HIGH',
+      documentation: 'Converter for record values, e.g. org.apache.kafka.connect.json.JsonConverter.',
+    })
+    .define('header.converter', {
+      type: 'CLASS',
+      defaultValue: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+      importance: 'LOW',
+      documentation: 'Converter for header values.',
+    })
+    .define('offset.flush.interval.ms', {
+      type: 'LONG',
+      defaultValue: 60000,
+      validator: Validators.atLeast(0),
+      importance: 'LOW',
+      documentation: 'How often source offsets and sink commits are flushed.',
+    })
+    .define('offset.flush.timeout.ms', {
+      type: 'LONG',
+      defaultValue: 5000,
+      validator: Validators.atLeast(0),
+      importance: 'LOW',
+      documentation: 'How long a flush waits for records to be acknowledged before it is cancelled.',
+    })
+    .define('task.shutdown.graceful.timeout.ms', {
+      type: 'LONG',
+      defaultValue: 5000,
+      validator: Validators.atLeast(0),
+      importance: 'LOW',
+      documentation: 'How long tasks get to stop gracefully.',
+    })
+    .define('listeners', {
+      type: 'LIST',
+      defaultValue: 'http://:8083',
+      importance: 'LOW',
+      documentation: 'REST listeners, e.g. http://:8083.',
+    })
+    .define('rest.advertised.host.name', { type: 'STRING', defaultValue: null, importance: 'LOW' })
+    .define('rest.advertised.port', { type: 'INT', defaultValue: null, importance: 'LOW' })
+    .define('rest.advertised.listener', { type: 'STRING', defaultValue: null, importance: 'LOW' })
+    .define('plugin.path', { type: 'LIST', defaultValue: null, importance: 'LOW' })
+    .define('topic.tracking.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
+    .define('topic.tracking.allow.reset', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
+    .define('topic.creation.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
+    .define('connector.client.config.override.policy', {
+      type: 'STRING',
+      defaultValue: 'All',
+      validator: Validators.in('All', 'None', 'Principal'),
+      importance: 'MEDIUM',
+    })
+    .define('config.providers', { type: 'LIST', defaultValue: '', importance: 'LOW' });
+
+export function standaloneWorkerConfigDef(): ConfigDef {
+  return common().define('offset.storage.file.filename', {
+    type: 'STRING',
+    importance: 'HIGH',
+    documentation: 'File to store source connector offsets in.',
+  });
+}
+
+export interface WorkerConfig {
+  /** Every setting as written, for pass-through (producer.*, consumer.*, converter sub-settings). */
+  readonly originals: Readonly<Record<string, string>>;
+  readonly bootstrapServers: string[];
+  readonly clientId: string;
+  readonly keyConverter: string;
+  readonly valueConverter: string;
+  readonly headerConverter: string;
+  readonly offsetFlushIntervalMs: number;
+  readonly offsetFlushTimeoutMs: number;
+  readonly taskShutdownGracefulTimeoutMs: number;
+  readonly listeners: string[];
+  readonly advertisedHostName: string | null;
+  readonly advertisedPort: number | null;
+  readonly topicTrackingEnable: boolean;
+  readonly topicTrackingAllowReset: boolean;
+  readonly offsetStorageFileFilename?: string;
+}
+
+/** Parses worker settings; throws a ConfigException listing every problem. */
+export function parseWorkerConfig(props: Readonly<Record<string, string>>, def: ConfigDef): WorkerConfig {
+  const v = def.parse(props);
+  const listeners = v['listeners'] as string[];
+  if (listeners.length === 0) {
+    throw new ConfigException('listeners', '', 'at least one listener is needed, e.g. http://:8083');
+  }
+  return {
+    originals: { ...props },
+    bootstrapServers: v['bootstrap.servers'] as string[],
+    clientId: v['client.id'] as string,
+    keyConverter: v['key.converter'] as string,
+    valueConverter: v['value.converter'] as string,
+    headerConverter: v['header.converter'] as string,
+    offsetFlushIntervalMs: v['offset.flush.interval.ms'] as number,
+    offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
+    taskShutdownGracefulTimeoutMs: v['task.shutdown.graceful.timeout.ms'] as number,
+    listeners,
+    advertisedHostName: v['rest.advertised.host.name'] as string | null,
+    advertisedPort: v['rest.advertised.port'] as number | null,
+    topicTrackingEnable: v['topic.tracking.enable'] as boolean,
+    topicTrackingAllowReset: v['topic.tracking.allow.reset'] as boolean,
+    offsetStorageFileFilename: (v['offset.storage.file.filename'] as string | undefined) ?? undefined,
+  };
+}

@@ -1,0 +1,174 @@
+// Connector config validation, as AbstractHerder.validateConnectorConfig: the framework's settings
+// (common, source or sink), the connector's own ConfigDef and validate(), converters and transforms.
+// Feeds the validate endpoint and refuses invalid configs on create/update with every problem listed.
+import type { ConfigDef, ConfigKey, ConfigValue, Connector } from '../api/index.ts';
+import { renderConfigValue } from '../api/index.ts';
+import {
+  connectorConfigDef,
+  sinkConnectorConfigDef,
+  sinkTopicsProblems,
+  sourceConnectorConfigDef,
+} from '../config/connector-config.ts';
+import { badRequest, WeirError } from '../errors.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+import type { ConfigInfos, ConfigKeyInfo, PluginType } from '../rest/types.ts';
+import { splitList } from '../worker/plugins-for-connector.ts';
+
+export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
+  return {
+    name: key.name,
+    type: key.type,
+    required: key.defaultValue === undefined,
+    default_value: key.defaultValue === undefined ? null : renderConfigValue(key.defaultValue, key.type),
+    importance: key.importance,
+    documentation: key.documentation,
+    group: key.group ?? null,
+    order: key.orderInGroup,
+    width: key.width,
+    display_name: key.displayName,
+    dependents: key.dependents,
+  };
+}
+
+function configDefOf(plugin: { config?: () => ConfigDef }): ConfigDef | undefined {
+  try {
+    return plugin.config?.();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The settings a plugin documents (GET /connector-plugins/{plugin}/config). */
+export function pluginConfigKeys(plugins: PluginRegistry, name: string): ConfigKeyInfo[] {
+  const plugin = plugins.find(name);
+  if (!plugin) {
+    throw new WeirError(
+      'WEIR_NOT_FOUND',
+      `Unknown plugin ${name}. GET /connector-plugins?connectorsOnly=false lists the available plugins.`,
+    );
+  }
+  const def = configDefOf(plugin.create() as { config?: () => ConfigDef });
+  return (def?.configKeys() ?? []).map(configKeyInfo);
+}
+
+function extraProblems(
+  config: Record<string, string>,
+  plugins: PluginRegistry,
+  kind: 'source' | 'sink',
+): [string, string][] {
+  const problems: [string, string][] = [];
+  const check = (setting: string, types: PluginType[]) => {
+    const className = config[setting]?.trim();
+    if (!className) return;
+    try {
+      plugins.resolve(className, types, setting);
+    } catch (error) {
+      problems.push([setting, (error as Error).message]);
+    }
+  };
+  check('key.converter', ['converter']);
+  check('value.converter', ['converter']);
+  check('header.converter', ['header_converter']);
+  for (const alias of splitList(config['transforms'])) {
+    const setting = `transforms.${alias}.type`;
+    if (!config[setting])
+      problems.push([setting, `Missing required configuration "${setting}" which has no default value.`]);
+    else check(setting, ['transformation']);
+  }
+  for (const alias of splitList(config['predicates'])) {
+    const setting = `predicates.${alias}.type`;
+    if (!config[setting])
+      problems.push([setting, `Missing required configuration "${setting}" which has no default value.`]);
+    else check(setting, ['predicate']);
+  }
+  if (kind === 'sink') problems.push(...sinkTopicsProblems(config));
+  return problems;
+}
+
+/** Validates a connector config; throws only when there is no usable connector.class. */
+export async function validateConnectorConfig(
+  plugins: PluginRegistry,
+  config: Record<string, string>,
+): Promise<ConfigInfos> {
+  const className = config['connector.class']?.trim();
+  if (!className) {
+    throw badRequest(
+      `Connector config ${JSON.stringify(config)} contains no connector type: set "connector.class", e.g. FileStreamSource`,
+    );
+  }
+  const plugin = plugins.resolve(className, ['source', 'sink'], 'connector.class');
+  const connector = plugin.create() as Connector;
+  const frameworkDef = connector.kind === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
+  const ownDef = configDefOf(connector);
+  const results = new Map<string, { key: ConfigKey; value: ConfigValue }>();
+  for (const [name, value] of frameworkDef.validateAll(config))
+    results.set(name, { key: frameworkDef.key(name) as ConfigKey, value });
+  let ownValues: ConfigValue[];
+  try {
+    ownValues = await connector.validate(config);
+  } catch (error) {
+    ownValues = [
+      {
+        name: 'connector.class',
+        value: className,
+        recommendedValues: [],
+        errors: [(error as Error).message],
+        visible: true,
+      },
+    ];
+  }
+  for (const value of ownValues) {
+    const key = ownDef?.key(value.name) ?? frameworkDef.key(value.name);
+    const existing = results.get(value.name);
+    if (existing)
+      existing.value.errors.push(...value.errors.filter((e) => !existing.value.errors.includes(e)));
+    else if (key) results.set(value.name, { key, value });
+  }
+  for (const [name, message] of extraProblems(config, plugins, connector.kind)) {
+    const existing = results.get(name);
+    if (existing) existing.value.errors.push(message);
+    else {
+      const key = {
+        ...(connectorConfigDef().key('name') as ConfigKey),
+        name,
+        displayName: name,
+        group: undefined,
+        documentation: '',
+      };
+      results.set(name, {
+        key: key as ConfigKey,
+        value: { name, value: config[name] ?? null, recommendedValues: [], errors: [message], visible: true },
+      });
+    }
+  }
+  const configs = [...results.values()].map(({ key, value }) => ({
+    definition: configKeyInfo(key),
+    value: {
+      name: value.name,
+      value:
+        config[value.name] ??
+        (value.value === null || value.value === undefined ? null : renderConfigValue(value.value, key.type)),
+      recommended_values: value.recommendedValues,
+      errors: value.errors,
+      visible: value.visible,
+    },
+  }));
+  const groups = [...new Set([...frameworkDef.groups(), ...(ownDef?.groups() ?? [])])];
+  return {
+    name: plugin.className,
+    error_count: configs.reduce((n, c) => n + c.value.errors.length, 0),
+    groups,
+    configs,
+  };
+}
+
+/** Throws WEIR_INVALID_CONFIG with Java's message when the validation found problems. */
+export function assertValid(infos: ConfigInfos): void {
+  if (infos.error_count === 0) return;
+  const lines = infos.configs.flatMap((c) => c.value.errors);
+  throw new WeirError(
+    'WEIR_INVALID_CONFIG',
+    `Connector configuration is invalid and contains the following ${infos.error_count} error(s):\n${lines.join('\n')}\n` +
+      'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
+  );
+}

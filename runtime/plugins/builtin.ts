@@ -1,0 +1,11 @@
+// The plugins that ship with Weir, registered under Apache Kafka's class names.
+import { fileConnectorPlugins } from '../connectors/file/index.ts';
+import { converterPlugins } from '../converters/index.ts';
+import { PluginRegistry, type PluginDescriptor } from './registry.ts';
+
+export function builtinPlugins(): PluginRegistry {
+  return new PluginRegistry().register(
+    ...(fileConnectorPlugins as readonly PluginDescriptor[]),
+    ...converterPlugins,
+  );
+}

@@ -1,0 +1,49 @@
+// Kafka client settings for the clients a worker creates, from the worker's settings (and the
+// connector's producer.override.* / consumer.override.*, which the override policy allows).
+import type { Props } from '../api/index.ts';
+import type { WorkerConfig } from '../config/worker-config.ts';
+
+export interface ClientBase {
+  clientId: string;
+  bootstrapBrokers: string[];
+  timeout?: number;
+  retries?: number;
+  retryDelay?: number;
+}
+
+export function baseClientOptions(worker: WorkerConfig, clientId: string): ClientBase {
+  return {
+    clientId: worker.clientId ? `${worker.clientId}-${clientId}` : clientId,
+    bootstrapBrokers: worker.bootstrapServers,
+    retries: 10,
+    retryDelay: 500,
+  };
+}
+
+function override(
+  worker: WorkerConfig,
+  connector: Props,
+  kind: 'producer' | 'consumer',
+  key: string,
+): string | undefined {
+  return connector[`${kind}.override.${key}`] ?? worker.originals[`${kind}.${key}`];
+}
+
+export function producerOptions(worker: WorkerConfig, connector: Props, clientId: string) {
+  const acks = override(worker, connector, 'producer', 'acks') ?? 'all';
+  return {
+    ...baseClientOptions(worker, clientId),
+    acks: acks === 'all' ? -1 : Number(acks),
+    autocreateTopics: true,
+  };
+}
+
+export function consumerOptions(worker: WorkerConfig, connector: Props, clientId: string, groupId: string) {
+  return {
+    ...baseClientOptions(worker, clientId),
+    groupId,
+    sessionTimeout: Number(override(worker, connector, 'consumer', 'session.timeout.ms') ?? 45000),
+    heartbeatInterval: Number(override(worker, connector, 'consumer', 'heartbeat.interval.ms') ?? 3000),
+    maxWaitTime: Number(override(worker, connector, 'consumer', 'fetch.max.wait.ms') ?? 500),
+  };
+}

@@ -1,0 +1,320 @@
+// Runs a sink task: consumer group connect-<connector> → converters → transforms → put; every
+// offset.flush.interval.ms (and on stop) preCommit/flush and commit the consumed offsets. Offsets are
+// committed only for records the task has been given and has flushed: at-least-once, never lost.
+import { Admin, Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import type {
+  Header,
+  PartitionOffset,
+  Props,
+  SinkRecord,
+  SinkTask,
+  SinkTaskContext,
+  TopicPartition,
+} from '../api/index.ts';
+import { RetriableException } from '../api/index.ts';
+import type { WorkerConfig } from '../config/worker-config.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+import type { TaskId } from '../storage/status-store.ts';
+import { baseClientOptions, consumerOptions } from './kafka-clients.ts';
+import {
+  createConverters,
+  splitList,
+  TransformationChain,
+  type RecordConverters,
+} from './plugins-for-connector.ts';
+import { RecordErrorHandler } from './record-errors.ts';
+import { sleep, WorkerTask, type TaskStatusListener } from './worker-task.ts';
+import type { Logger } from 'pino';
+
+type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+
+const MAX_BATCH = 500;
+const BUFFER_HIGH_WATER = 5000;
+
+export interface SinkTaskRunnerOptions {
+  id: TaskId;
+  connectorProps: Props;
+  taskProps: Props;
+  createTask: () => SinkTask;
+  worker: WorkerConfig;
+  plugins: PluginRegistry;
+  listener: TaskStatusListener;
+  log: Logger;
+  initialState: 'RUNNING' | 'PAUSED';
+  onTopicUsed: (topic: string) => void;
+}
+
+const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+export class SinkTaskRunner extends WorkerTask {
+  private readonly options: SinkTaskRunnerOptions;
+  private task: SinkTask | undefined;
+  private consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private converters: RecordConverters | undefined;
+  private chain: TransformationChain<SinkRecord> | undefined;
+  private errors: RecordErrorHandler | undefined;
+  private buffer: RawMessage[] = [];
+  private wake: (() => void) | undefined;
+  private streamError: unknown;
+  /** Next offset to commit per partition: everything before it has been given to put(). */
+  private consumed = new Map<string, PartitionOffset & { leaderEpoch: number }>();
+  private readonly pausedPartitions = new Set<string>();
+  private commitRequested = false;
+  private retryTimeoutMs = 1000;
+  private lastCommit = Date.now();
+  private readonly seenTopics = new Set<string>();
+
+  constructor(options: SinkTaskRunnerOptions) {
+    super(options.id, options.taskProps, options.initialState, options.listener, options.log);
+    this.options = options;
+  }
+
+  private async topics(): Promise<string[]> {
+    const { connectorProps, worker, id } = this.options;
+    const listed = splitList(connectorProps['topics']);
+    const regex = connectorProps['topics.regex']?.trim();
+    if (!regex) return listed;
+    const admin = new Admin(baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`));
+    try {
+      const pattern = new RegExp(`^(?:${regex})$`);
+      return (await admin.listTopics()).filter((t) => pattern.test(t));
+    } finally {
+      await admin.close();
+    }
+  }
+
+  protected async initializeAndStart(): Promise<void> {
+    const { connectorProps, worker, plugins, id } = this.options;
+    this.converters = createConverters(connectorProps, worker, plugins);
+    this.chain = TransformationChain.fromConfig<SinkRecord>(connectorProps, plugins);
+    this.errors = new RecordErrorHandler(connectorProps, this.log);
+    const context: SinkTaskContext = {
+      configs: () => this.props,
+      assignment: () => this.assignment(),
+      pause: (...partitions) =>
+        partitions.forEach((p) => this.pausedPartitions.add(partitionKey(p.topic, p.partition))),
+      resume: (...partitions) => {
+        partitions.forEach((p) => this.pausedPartitions.delete(partitionKey(p.topic, p.partition)));
+        this.wake?.();
+      },
+      offset: (offsets) =>
+        this.log.warn({ offsets }, 'SinkTaskContext.offset() is not supported yet; consumption continues'),
+      timeout: (ms) => {
+        this.retryTimeoutMs = ms;
+      },
+      requestCommit: () => {
+        this.commitRequested = true;
+      },
+      errantRecordReporter: () => null,
+    };
+    this.task = this.options.createTask();
+    this.task.initialize(context);
+    await this.task.start(this.props);
+
+    const topics = await this.topics();
+    this.consumer = new Consumer(
+      consumerOptions(
+        worker,
+        connectorProps,
+        `connector-consumer-${id.connector}-${id.task}`,
+        `connect-${id.connector}`,
+      ),
+    );
+    this.consumer.on(
+      'consumer:group:join',
+      () => void this.onAssignment().catch((error: unknown) => this.fail(error)),
+    );
+    this.stream = await this.consumer.consume({
+      topics,
+      mode: 'committed',
+      fallbackMode: 'earliest',
+      autocommit: false,
+    });
+    this.stream.on('data', (message: RawMessage) => {
+      this.buffer.push(message);
+      if (this.buffer.length >= BUFFER_HIGH_WATER) this.stream?.pause();
+      this.wake?.();
+    });
+    this.stream.on('error', (error: unknown) => {
+      this.streamError = error;
+      this.wake?.();
+    });
+    await this.task.open(this.assignment());
+  }
+
+  private assignment(): TopicPartition[] {
+    return (this.consumer?.assignments ?? []).flatMap((a) =>
+      a.partitions.map((partition) => ({ topic: a.topic, partition })),
+    );
+  }
+
+  private openPartitions = new Set<string>();
+
+  /** Calls open()/close() on the task for partitions that came or went in a rebalance. */
+  private async onAssignment(): Promise<void> {
+    const now = this.assignment();
+    const nowKeys = new Set(now.map((p) => partitionKey(p.topic, p.partition)));
+    const gone = [...this.openPartitions].filter((k) => !nowKeys.has(k));
+    const added = now.filter((p) => !this.openPartitions.has(partitionKey(p.topic, p.partition)));
+    this.openPartitions = nowKeys;
+    if (gone.length > 0) {
+      const partitions = gone.map((k) => {
+        const [topic, partition] = k.split('\u0000') as [string, string];
+        return { topic, partition: Number(partition) };
+      });
+      for (const k of gone) this.consumed.delete(k);
+      await this.task?.close(partitions);
+    }
+    if (added.length > 0) await this.task?.open(added);
+  }
+
+  protected async execute(): Promise<void> {
+    const flushInterval = this.options.worker.offsetFlushIntervalMs;
+    while (!this.stopping) {
+      if (this.streamError) throw this.streamError;
+      if (this.commitRequested || Date.now() - this.lastCommit >= flushInterval) await this.commit();
+      if (this.isPaused) {
+        await sleep(Math.min(500, flushInterval), { onWake: (w) => (this.wake = w) });
+        continue;
+      }
+      const batch = this.takeBatch();
+      if (batch.length === 0) {
+        await sleep(Math.max(1, Math.min(500, flushInterval - (Date.now() - this.lastCommit))), {
+          onWake: (w) => (this.wake = w),
+        });
+        continue;
+      }
+      await this.deliver(batch);
+    }
+  }
+
+  private takeBatch(): RawMessage[] {
+    if (this.pausedPartitions.size === 0) {
+      const batch = this.buffer.splice(0, MAX_BATCH);
+      if (this.buffer.length < BUFFER_HIGH_WATER / 2) this.stream?.resume();
+      return batch;
+    }
+    const batch: RawMessage[] = [];
+    const held: RawMessage[] = [];
+    for (const message of this.buffer) {
+      if (
+        batch.length < MAX_BATCH &&
+        !this.pausedPartitions.has(partitionKey(message.topic, message.partition))
+      )
+        batch.push(message);
+      else held.push(message);
+    }
+    this.buffer = held;
+    return batch;
+  }
+
+  private async deliver(messages: RawMessage[]): Promise<void> {
+    const records: SinkRecord[] = [];
+    for (const message of messages) {
+      if (!this.seenTopics.has(message.topic)) {
+        this.seenTopics.add(message.topic);
+        this.options.onTopicUsed(message.topic);
+      }
+      const record = (this.errors as RecordErrorHandler).run('CONVERTER', message, () =>
+        this.toRecord(message),
+      );
+      const transformed =
+        record &&
+        (this.errors as RecordErrorHandler).run('TRANSFORMATION', record, () =>
+          (this.chain as TransformationChain<SinkRecord>).apply(record),
+        );
+      if (transformed) records.push(transformed);
+    }
+    while (!this.stopping) {
+      try {
+        await (this.task as SinkTask).put(records);
+        break;
+      } catch (error) {
+        if (!(error instanceof RetriableException)) throw error;
+        this.log.warn(
+          { err: error },
+          `put() failed with a retriable error; retrying in ${this.retryTimeoutMs} ms`,
+        );
+        await sleep(this.retryTimeoutMs, { onWake: (w) => (this.wake = w) });
+      }
+    }
+    if (this.stopping && records.length > 0) return;
+    for (const message of messages) {
+      this.consumed.set(partitionKey(message.topic, message.partition), {
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset + 1n,
+        leaderEpoch: message.leaderEpoch,
+      });
+    }
+  }
+
+  private toRecord(message: RawMessage): SinkRecord {
+    const converters = this.converters as RecordConverters;
+    const headers: Header[] = message.headerEntries.map(([k, v]) => {
+      const key = k.toString();
+      const { schema, value } = converters.header.toConnectHeader(message.topic, key, v);
+      return { key, schema, value };
+    });
+    const keyBytes = message.key && message.key.length > 0 ? message.key : null;
+    const valueBytes = message.value && message.value.length > 0 ? message.value : null;
+    const key = converters.key.toConnectData(message.topic, headers, keyBytes);
+    const value = converters.value.toConnectData(message.topic, headers, valueBytes);
+    return {
+      topic: message.topic,
+      kafkaPartition: message.partition,
+      kafkaOffset: message.offset,
+      keySchema: key.schema,
+      key: key.value,
+      valueSchema: value.schema,
+      value: value.value,
+      timestamp: Number(message.timestamp),
+      timestampType: 'CreateTime',
+      headers,
+      originalTopic: message.topic,
+      originalKafkaPartition: message.partition,
+      originalKafkaOffset: message.offset,
+    };
+  }
+
+  /** preCommit (flush) then commit what the task says is safe. */
+  private async commit(): Promise<void> {
+    this.lastCommit = Date.now();
+    this.commitRequested = false;
+    if (this.consumed.size === 0 || !this.task || !this.consumer) return;
+    const current = [...this.consumed.values()];
+    const safe = await this.task.preCommit(
+      current.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+    );
+    if (safe.length === 0) return;
+    const epochs = new Map(current.map((c) => [partitionKey(c.topic, c.partition), c.leaderEpoch]));
+    await this.consumer.commit({
+      offsets: safe.map((o) => ({ ...o, leaderEpoch: epochs.get(partitionKey(o.topic, o.partition)) ?? -1 })),
+    });
+    for (const o of safe) {
+      const key = partitionKey(o.topic, o.partition);
+      if (this.consumed.get(key)?.offset === o.offset) this.consumed.delete(key);
+    }
+  }
+
+  protected interrupt(): void {
+    this.wake?.();
+  }
+
+  protected async close(): Promise<void> {
+    try {
+      if (this.task) {
+        await this.commit().catch((error: unknown) =>
+          this.log.warn({ err: error }, 'final offset commit failed'),
+        );
+        await this.task.close(this.assignment());
+        await this.task.stop();
+      }
+    } finally {
+      this.chain?.close();
+      await this.stream?.close().catch(() => {});
+      await this.consumer?.close(true).catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,237 @@
+// Runs a source task: poll → transforms → converters → producer. A record's source offset becomes
+// committable only once the producer has acknowledged it and every record polled before it; committable
+// offsets are flushed to the offset store every offset.flush.interval.ms and when the task stops.
+import { Producer } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import type { OffsetMap, Props, SourceRecord, SourceTask, SourceTaskContext } from '../api/index.ts';
+import { RetriableException } from '../api/index.ts';
+import type { WorkerConfig } from '../config/worker-config.ts';
+import { offsetKey, type OffsetStore } from '../storage/offset-store.ts';
+import type { TaskId } from '../storage/status-store.ts';
+import { createConverters, TransformationChain, type RecordConverters } from './plugins-for-connector.ts';
+import { producerOptions } from './kafka-clients.ts';
+import { RecordErrorHandler } from './record-errors.ts';
+import { WorkerTask, type TaskStatusListener } from './worker-task.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+
+type RawMessage = {
+  topic: string;
+  partition?: number;
+  key?: Buffer;
+  value?: Buffer;
+  headers?: Map<Buffer, Buffer>;
+  timestamp?: bigint;
+};
+
+interface InFlightBatch {
+  offsets: Map<string, { partition: OffsetMap; offset: OffsetMap }>;
+  done: boolean;
+}
+
+const MAX_IN_FLIGHT_BATCHES = 8;
+
+export interface SourceTaskRunnerOptions {
+  id: TaskId;
+  connectorProps: Props;
+  taskProps: Props;
+  createTask: () => SourceTask;
+  worker: WorkerConfig;
+  plugins: PluginRegistry;
+  offsets: OffsetStore;
+  listener: TaskStatusListener;
+  log: Logger;
+  initialState: 'RUNNING' | 'PAUSED';
+  onTopicUsed: (topic: string) => void;
+}
+
+export class SourceTaskRunner extends WorkerTask {
+  private readonly options: SourceTaskRunnerOptions;
+  private task: SourceTask | undefined;
+  private producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private converters: RecordConverters | undefined;
+  private chain: TransformationChain<SourceRecord> | undefined;
+  private errors: RecordErrorHandler | undefined;
+  private inFlight: InFlightBatch[] = [];
+  private inFlightWaiters: (() => void)[] = [];
+  /** Offsets acknowledged in order and not yet written to the offset store. */
+  private committable = new Map<string, { partition: OffsetMap; offset: OffsetMap }>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private sendError: unknown;
+  private readonly seenTopics = new Set<string>();
+
+  constructor(options: SourceTaskRunnerOptions) {
+    super(options.id, options.taskProps, options.initialState, options.listener, options.log);
+    this.options = options;
+  }
+
+  protected async initializeAndStart(): Promise<void> {
+    const { connectorProps, worker, plugins, offsets, id } = this.options;
+    this.converters = createConverters(connectorProps, worker, plugins);
+    this.chain = TransformationChain.fromConfig<SourceRecord>(connectorProps, plugins);
+    this.errors = new RecordErrorHandler(connectorProps, this.log);
+    this.producer = new Producer(
+      producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
+    );
+    const context: SourceTaskContext = {
+      configs: () => this.props,
+      offsetStorageReader: {
+        offset: async (partition) => (await offsets.get(id.connector, [partition]))[0] ?? null,
+        offsets: async (partitions) => {
+          const values = await offsets.get(id.connector, partitions);
+          return partitions.map((partition, i) => ({ partition, offset: values[i] ?? null }));
+        },
+      },
+    };
+    this.task = this.options.createTask();
+    this.task.initialize(context);
+    await this.task.start(this.props);
+    this.flushTimer = setInterval(
+      () => void this.flushOffsets().catch((error: unknown) => this.fail(error)),
+      worker.offsetFlushIntervalMs,
+    );
+  }
+
+  protected async execute(): Promise<void> {
+    const task = this.task as SourceTask;
+    while (!this.stopping) {
+      if (this.sendError) throw this.sendError;
+      if (this.isPaused) {
+        await this.awaitResume();
+        continue;
+      }
+      let records: SourceRecord[] | null;
+      try {
+        records = await task.poll();
+      } catch (error) {
+        if (error instanceof RetriableException) {
+          this.log.warn({ err: error }, 'poll failed with a retriable error; polling again');
+          continue;
+        }
+        throw error;
+      }
+      if (!records || records.length === 0) continue;
+      await this.send(records);
+    }
+  }
+
+  private async send(records: SourceRecord[]): Promise<void> {
+    const converters = this.converters as RecordConverters;
+    const chain = this.chain as TransformationChain<SourceRecord>;
+    const errors = this.errors as RecordErrorHandler;
+    const batch: InFlightBatch = { offsets: new Map(), done: false };
+    const messages: RawMessage[] = [];
+    for (const record of records) {
+      if (record.sourcePartition && record.sourceOffset) {
+        batch.offsets.set(offsetKey(this.id.connector, record.sourcePartition), {
+          partition: record.sourcePartition,
+          offset: record.sourceOffset,
+        });
+      }
+      const transformed = errors.run('TRANSFORMATION', record, () => chain.apply(record));
+      if (transformed === null || transformed === undefined) continue;
+      const message = errors.run('CONVERTER', transformed, () => toMessage(transformed, converters));
+      if (!message) continue;
+      messages.push(message);
+      if (!this.seenTopics.has(message.topic)) {
+        this.seenTopics.add(message.topic);
+        this.options.onTopicUsed(message.topic);
+      }
+    }
+    while (this.inFlight.length >= MAX_IN_FLIGHT_BATCHES)
+      await new Promise<void>((r) => this.inFlightWaiters.push(r));
+    this.inFlight.push(batch);
+    if (messages.length === 0) {
+      this.acknowledge(batch);
+      return;
+    }
+    (this.producer as Producer<Buffer, Buffer, Buffer, Buffer>)
+      .send({ messages })
+      .then(() => this.acknowledge(batch))
+      .catch((error: unknown) => {
+        // The batch's offsets are never committed, so its records are sent again after a restart.
+        this.sendError = error;
+        this.interrupt();
+        for (const wake of this.inFlightWaiters.splice(0)) wake();
+      });
+  }
+
+  private acknowledge(batch: InFlightBatch): void {
+    batch.done = true;
+    while (this.inFlight[0]?.done) {
+      const head = this.inFlight.shift() as InFlightBatch;
+      for (const [key, value] of head.offsets) this.committable.set(key, value);
+    }
+    for (const wake of this.inFlightWaiters.splice(0)) wake();
+  }
+
+  /** Writes acknowledged offsets to the offset store, then tells the task they are committed. */
+  private flushOffsets(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.committable.size === 0) return;
+      const snapshot = this.committable;
+      this.committable = new Map();
+      await this.options.offsets.set(
+        [...snapshot.values()].map((e) => ({
+          connector: this.id.connector,
+          partition: e.partition,
+          offset: e.offset,
+        })),
+      );
+      await this.task?.commit();
+    });
+    return this.flushing;
+  }
+
+  private async awaitInFlight(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.length > 0 && !this.sendError && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, deadline - Date.now()));
+        this.inFlightWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  protected interrupt(): void {
+    void Promise.resolve(this.task?.stop()).catch((error: unknown) =>
+      this.log.warn({ err: error }, 'task stop() failed'),
+    );
+  }
+
+  protected async close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.awaitInFlight(this.options.worker.offsetFlushTimeoutMs);
+    try {
+      await this.flushOffsets();
+    } finally {
+      this.chain?.close();
+      await this.producer?.close(true);
+    }
+  }
+}
+
+function toMessage(record: SourceRecord, converters: RecordConverters): RawMessage {
+  const headers = new Map<Buffer, Buffer>();
+  for (const header of record.headers) {
+    const bytes = converters.header.fromConnectHeader(record.topic, header.key, header.schema, header.value);
+    headers.set(Buffer.from(header.key), bytes ? Buffer.from(bytes) : Buffer.alloc(0));
+  }
+  const key = converters.key.fromConnectData(record.topic, record.headers, record.keySchema, record.key);
+  const value = converters.value.fromConnectData(
+    record.topic,
+    record.headers,
+    record.valueSchema,
+    record.value,
+  );
+  const message: RawMessage = { topic: record.topic };
+  if (key) message.key = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  if (value) message.value = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (headers.size > 0) message.headers = headers;
+  if (record.kafkaPartition !== null) message.partition = record.kafkaPartition;
+  if (record.timestamp !== null) message.timestamp = BigInt(record.timestamp);
+  return message;
+}

@@ -1,0 +1,254 @@
+// The worker runs connector and task instances on this process: it creates them from the plugin
+// registry, drives their target states and reports their statuses. Herders decide what runs where;
+// the worker only does it.
+import type { Logger } from 'pino';
+import type { Connector, Props, SinkTask, SourceTask } from '../api/index.ts';
+import type { WorkerConfig } from '../config/worker-config.ts';
+import { traceOf } from '../errors.ts';
+import { logger } from '../logging.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+import type { ConnectorState, TargetState } from '../rest/types.ts';
+import type { OffsetStore } from '../storage/offset-store.ts';
+import type { StatusStore, TaskId } from '../storage/status-store.ts';
+import { SinkTaskRunner } from './sink-task-runner.ts';
+import { SourceTaskRunner } from './source-task-runner.ts';
+import type { WorkerTask } from './worker-task.ts';
+
+export interface WorkerOptions {
+  workerId: string;
+  config: WorkerConfig;
+  plugins: PluginRegistry;
+  offsets: OffsetStore;
+  statuses: StatusStore;
+  /** Called when a connector asks for its tasks to be reconfigured. */
+  onTaskReconfigurationRequest: (connector: string) => void;
+  generation?: () => number;
+}
+
+interface RunningConnector {
+  instance: Connector;
+  props: Props;
+  state: TargetState;
+  started: boolean;
+  failed: boolean;
+}
+
+export const taskKey = (id: TaskId): string => `${id.connector}-${id.task}`;
+
+export class Worker {
+  readonly workerId: string;
+  readonly config: WorkerConfig;
+  private readonly options: WorkerOptions;
+  private readonly connectors = new Map<string, RunningConnector>();
+  private readonly tasks = new Map<string, WorkerTask>();
+  private readonly log: Logger = logger('org.apache.kafka.connect.runtime.Worker');
+
+  constructor(options: WorkerOptions) {
+    this.options = options;
+    this.workerId = options.workerId;
+    this.config = options.config;
+  }
+
+  private generation(): number {
+    return this.options.generation?.() ?? 0;
+  }
+
+  private reportConnector(name: string, state: ConnectorState, trace: string | null = null): void {
+    this.options.statuses.putConnector(name, {
+      state,
+      trace,
+      workerId: this.workerId,
+      generation: this.generation(),
+    });
+  }
+
+  /** A new, uninitialised instance of the connector class named in `props`. */
+  createConnector(props: Props): Connector {
+    const className = props['connector.class'] ?? '';
+    const plugin = this.options.plugins.resolve(className, ['source', 'sink'], 'connector.class');
+    return plugin.create() as Connector;
+  }
+
+  connectorNames(): string[] {
+    return [...this.connectors.keys()];
+  }
+
+  isRunning(name: string): boolean {
+    return this.connectors.has(name);
+  }
+
+  /** Starts the connector in `state`; a failure leaves it FAILED with its trace, never throws. */
+  async startConnector(name: string, props: Props, state: TargetState): Promise<boolean> {
+    if (this.connectors.has(name)) await this.stopConnector(name);
+    let instance: Connector;
+    try {
+      instance = this.createConnector(props);
+    } catch (error) {
+      this.reportConnector(name, 'FAILED', traceOf(error));
+      return false;
+    }
+    const entry: RunningConnector = { instance, props, state, started: false, failed: false };
+    this.connectors.set(name, entry);
+    const context = {
+      requestTaskReconfiguration: () => this.options.onTaskReconfigurationRequest(name),
+      raiseError: (error: Error) => {
+        entry.failed = true;
+        this.log.error({ err: error, connector: name }, `Connector ${name} raised an error`);
+        this.reportConnector(name, 'FAILED', traceOf(error));
+      },
+      offsetStorageReader: {
+        offset: async (partition: Record<string, unknown>) =>
+          (await this.options.offsets.get(name, [partition]))[0] ?? null,
+        offsets: async (partitions: readonly Record<string, unknown>[]) => {
+          const values = await this.options.offsets.get(name, partitions);
+          return partitions.map((partition, i) => ({ partition, offset: values[i] ?? null }));
+        },
+      },
+    };
+    (instance.initialize as (c: typeof context) => void)(context);
+    return this.transitionConnector(name, state);
+  }
+
+  /** Moves a connector to RUNNING (start), or PAUSED / STOPPED (its instance stopped). */
+  async transitionConnector(name: string, state: TargetState): Promise<boolean> {
+    const entry = this.connectors.get(name);
+    if (!entry) return false;
+    entry.state = state;
+    try {
+      if (state === 'RUNNING' && !entry.started) {
+        await entry.instance.start(entry.props);
+        entry.started = true;
+      } else if (state !== 'RUNNING' && entry.started) {
+        entry.started = false;
+        await entry.instance.stop();
+      }
+      entry.failed = false;
+      this.reportConnector(name, state);
+      return true;
+    } catch (error) {
+      entry.failed = true;
+      this.log.error(
+        { err: error, connector: name },
+        `Connector ${name} failed to ${state === 'RUNNING' ? 'start' : 'stop'}`,
+      );
+      this.reportConnector(name, 'FAILED', traceOf(error));
+      return false;
+    }
+  }
+
+  /** Task configurations from a running connector, with the framework's own keys added. */
+  async connectorTaskConfigs(name: string, maxTasks: number): Promise<Props[]> {
+    const entry = this.connectors.get(name);
+    if (!entry || !entry.started || entry.failed) return [];
+    const taskClass = entry.instance.taskClass();
+    const configs = await entry.instance.taskConfigs(maxTasks);
+    return configs.map((c) => {
+      const config: Record<string, string> = { ...c, 'task.class': taskClass.name };
+      for (const key of ['topics', 'topics.regex']) {
+        const value = entry.props[key];
+        if (entry.instance.kind === 'sink' && value !== undefined) config[key] = value;
+      }
+      return config;
+    });
+  }
+
+  async stopConnector(name: string): Promise<void> {
+    const entry = this.connectors.get(name);
+    if (!entry) return;
+    this.connectors.delete(name);
+    if (entry.started) {
+      try {
+        await entry.instance.stop();
+      } catch (error) {
+        this.log.warn({ err: error, connector: name }, `Connector ${name} did not stop cleanly`);
+      }
+    }
+  }
+
+  taskIds(connector?: string): TaskId[] {
+    return [...this.tasks.values()]
+      .map((t) => t.id)
+      .filter((id) => connector === undefined || id.connector === connector);
+  }
+
+  /** Starts a task; it reports RUNNING/PAUSED once started, FAILED with its trace when it fails. */
+  startTask(id: TaskId, connectorProps: Props, taskProps: Props, state: TargetState): void {
+    const existing = this.tasks.get(taskKey(id));
+    if (existing) throw new Error(`task ${taskKey(id)} is already running on this worker`);
+    const statuses = this.options.statuses;
+    const listener = {
+      onStateChange: (taskId: TaskId, taskState: ConnectorState, trace: string | null) => {
+        // A task that stopped after its replacement started must not overwrite the newer status.
+        const current = this.tasks.get(taskKey(taskId));
+        if (taskState === 'UNASSIGNED' && current && current !== runner) return;
+        statuses.putTask(taskId, {
+          state: taskState,
+          trace,
+          workerId: this.workerId,
+          generation: this.generation(),
+        });
+      },
+    };
+    const log = logger(`org.apache.kafka.connect.runtime.WorkerTask`).child({
+      connector: id.connector,
+      task: id.task,
+    });
+    let runner: WorkerTask;
+    try {
+      const plugin = this.createConnector(connectorProps);
+      const taskClass = plugin.taskClass() as new () => SourceTask | SinkTask;
+      const common = {
+        id,
+        connectorProps,
+        taskProps,
+        worker: this.config,
+        plugins: this.options.plugins,
+        listener,
+        log,
+        initialState: state === 'PAUSED' ? ('PAUSED' as const) : ('RUNNING' as const),
+        onTopicUsed: (topic: string) => {
+          if (this.config.topicTrackingEnable) statuses.putTopic(id.connector, topic);
+        },
+      };
+      runner =
+        plugin.kind === 'source'
+          ? new SourceTaskRunner({
+              ...common,
+              createTask: () => new taskClass() as SourceTask,
+              offsets: this.options.offsets,
+            })
+          : new SinkTaskRunner({ ...common, createTask: () => new taskClass() as SinkTask });
+    } catch (error) {
+      statuses.putTask(id, {
+        state: 'FAILED',
+        trace: traceOf(error),
+        workerId: this.workerId,
+        generation: this.generation(),
+      });
+      return;
+    }
+    this.tasks.set(taskKey(id), runner);
+    runner.start();
+  }
+
+  setTaskTargetState(connector: string, state: TargetState): void {
+    for (const task of this.tasks.values()) if (task.id.connector === connector) task.transitionTo(state);
+  }
+
+  /** Stops the tasks and waits up to task.shutdown.graceful.timeout.ms for all of them together. */
+  async stopTasks(ids: TaskId[]): Promise<void> {
+    const runners = ids.flatMap((id) => {
+      const runner = this.tasks.get(taskKey(id));
+      if (!runner) return [];
+      this.tasks.delete(taskKey(id));
+      return [runner];
+    });
+    await Promise.all(runners.map((r) => r.stop(this.config.taskShutdownGracefulTimeoutMs)));
+  }
+
+  /** Stops everything: tasks first (flushing their offsets), then connectors. */
+  async stop(): Promise<void> {
+    await this.stopTasks(this.taskIds());
+    await Promise.all(this.connectorNames().map((n) => this.stopConnector(n)));
+  }
+}
