@@ -62,5 +62,6 @@ describe('quoteJson', () => {
     expect(quoteJson('plain é €')).toBe('"plain é €"');
     expect(quoteJson('"\\\b\f\n\r\t\u0001\u001f/')).toBe('"\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001F/"');
     expect(JSON.parse(quoteJson('x\u0000y'))).toBe('x\u0000y');
+    expect(quoteJson('é😀')).toBe('"é\\uD83D\\uDE00"');
   });
 });

@@ -35,6 +35,10 @@ export function nodeType(node: JsonNode | undefined): string {
 export class JsonSyntaxError extends Error {}
 
 const MAX_DEPTH = 1000;
+const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
+/** Letters, digits and '_': what Jackson reads as part of an unquoted token. */
+const isWordChar = (code: number) =>
+  isDigit(code) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
 const ESCAPES: Record<string, string> = {
   '"': '"',
   '\\': '\\',
@@ -110,14 +114,14 @@ class Reader {
   }
 
   private literal<T extends JsonNode>(word: string, value: T): T {
-    if (
-      !this.text.startsWith(word, this.pos) ||
-      /[A-Za-z0-9_]/.test(this.text[this.pos + word.length] ?? '')
-    ) {
-      const token = /^[A-Za-z0-9_]*/.exec(this.text.slice(this.pos))?.[0] ?? '';
+    const end = this.pos + word.length;
+    if (!this.text.startsWith(word, this.pos) || isWordChar(this.text.charCodeAt(end))) {
+      let tokenEnd = this.pos;
+      while (isWordChar(this.text.charCodeAt(tokenEnd))) tokenEnd++;
+      const token = this.text.slice(this.pos, tokenEnd);
       this.fail(`Unrecognized token '${token}': was expecting (JSON String, Number, Array, Object or token)`);
     }
-    this.pos += word.length;
+    this.pos = end;
     return value;
   }
 
@@ -214,12 +218,7 @@ class Reader {
     const start = this.pos;
     const digits = () => {
       const from = this.pos;
-      while (
-        this.text[this.pos] !== undefined &&
-        (this.text[this.pos] as string) >= '0' &&
-        (this.text[this.pos] as string) <= '9'
-      )
-        this.pos++;
+      while (isDigit(this.text.charCodeAt(this.pos))) this.pos++;
       return this.pos - from;
     };
     if (this.text[this.pos] === '-') this.pos++;
@@ -253,13 +252,16 @@ const SHORT_ESCAPES: Record<number, string> = {
   92: '\\\\',
 };
 
-/** A JSON string literal as Jackson writes it: short escapes, other control characters as \u00XX. */
+/**
+ * A JSON string literal as Jackson writes it: short escapes, other control characters as \u00XX, and
+ * characters beyond the BMP as escaped surrogate pairs (\uD83D\uDE00), Jackson's default.
+ */
 export function quoteJson(text: string): string {
   let out = '"';
   let chunk = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 0x20 && code !== 0x22 && code !== 0x5c) continue;
+    if (code >= 0x20 && code !== 0x22 && code !== 0x5c && (code < 0xd800 || code > 0xdfff)) continue;
     out +=
       text.slice(chunk, i) +
       (SHORT_ESCAPES[code] ?? `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`);

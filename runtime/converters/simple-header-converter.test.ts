@@ -85,10 +85,24 @@ describe('SimpleHeaderConverter reading (Values.parseString)', () => {
     ['1234567890', 'INT32 1234567890'],
     ['00:00:00.000Z', 'INT32<Time> Date(0)'],
     ['["2024-01-15"]', 'ARRAY(INT32<Date>) [Date(1705276800000)]'],
+    ['["2024-01-15", 1.0]', 'ARRAY(INT32<Date>) [Date(1705276800000);Date(86400000)]'],
+    ['["12:34:56.789Z" ,2147483648]', 'STRING ["12:34:56.789Z" ,2147483648]'],
+    ['[-1, 23:59:59.999Z]', 'STRING [-1, 23:59:59.999Z]'],
+    ['{"k":null,"k" : 9223372036854775807}', 'MAP(STRING,INT64) {k=9223372036854775807}'],
+    [
+      '[-2.25, {"k0" : 2024-01-15T00:00:00.000Z,"k":-2.25}]',
+      'STRING [-2.25, {"k0" : 2024-01-15T00:00:00.000Z,"k":-2.25}]',
+    ],
+    ['[[1],[2.5]]', 'ARRAY(ARRAY(FLOAT32)) [[1];[2.5]]'],
+    ['12\\:34\\:56.789Z', 'INT32<Time> Date(45296789)'],
     // Java gives these an array or map schema with a null element schema; Weir gives no schema.
     ['[]', 'null []'],
     ['[1,"a"]', 'null [1;a]'],
     ['{}', 'null {}'],
+    ['[-1 ,[]]', 'null [-1;[]]'],
+    ['[[],[1]]', 'ARRAY(ARRAY(INT8)) [[];[1]]'],
+    ['[[1],[]]', 'null [[1];[]]'],
+    ['{"a":null}', 'null {a=null}'],
   ])('reads %j as Java does', (text, expected) => {
     expect(show(parse(text))).toBe(expected);
   });

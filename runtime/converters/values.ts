@@ -3,16 +3,16 @@
 // int8, "1.5" a float32, "true" a boolean, `[1,2]` an array, `{"a":1}` a map, "2024-01-15" a Date,
 // anything else a string.
 //
-// Simplified from Java: a list or map whose elements share no common schema (`[1,"a"]`, `[]`, `{}`,
-// a map whose values are all null) comes back with a null schema, where Java builds an array or map
-// schema whose element schema is null, which Weir's Schema cannot express; logical types
-// (Date, Time, Timestamp, Decimal) are not merged with plain numbers in one list. Dates are read and
-// written in UTC (Java uses the JVM's time zone, UTC on a usual Connect worker).
+// Where Weir differs: a list or map whose elements share no common schema (`[1,"a"]`, `[]`, `{}`,
+// a map whose values are all null, or a list holding such lists) comes back with a null schema, where
+// Java returns an array or map schema whose element schema is null, which Weir's Schema cannot
+// express. Dates are read and written in UTC (Java uses the JVM's time zone, UTC on a usual worker).
 import {
   dateSchema,
   DataException,
   decimalSchema,
   isDecimal,
+  LogicalTypes,
   Schemas,
   SchemaBuilder,
   Struct,
@@ -32,6 +32,7 @@ import {
   parseDecimal,
   toBase64,
 } from './java-formats.ts';
+import { isBlank, javaTrim, Tokenizer } from './values-tokenizer.ts';
 
 // ---- convertToString ---------------------------------------------------------------------------
 
@@ -84,99 +85,11 @@ function formatDate(date: Date): string {
 /** Parses the string form of a value; null for "null". */
 export function parseString(text: string): SchemaAndValue | null {
   if (text === '') return { schema: Schemas.STRING, value: text };
-  return new ValueParser(text).parse(false);
+  const parsed = new ValueParser(text).parse(false);
+  return parsed?.schema && !isComplete(parsed.schema) ? { schema: null, value: parsed.value } : parsed;
 }
 
-const DELIMITERS = new Set([':', ',', '{', '}', '[', ']', '"']);
-/** Java's String.trim(): strips every character up to U+0020 from both ends. */
-function javaTrim(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s.charCodeAt(start) <= 0x20) start++;
-  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
-}
-const isBlank = (s: string) => javaTrim(s) === '';
-
-/** Splits text at unescaped delimiters; the parser looks ahead one token and can rewind. */
-class Tokenizer {
-  readonly original: string;
-  private index = 0;
-  private peeked: string | null = null;
-  private last: string | null = null;
-
-  constructor(original: string) {
-    this.original = original;
-  }
-
-  position(): number {
-    return this.index;
-  }
-  mark(): number {
-    return this.index - (this.peeked?.length ?? 0);
-  }
-  rewindTo(position: number): void {
-    this.index = position;
-    this.peeked = null;
-    this.last = null;
-  }
-  hasNext(): boolean {
-    return this.peeked !== null || this.index < this.original.length;
-  }
-  previous(): string | null {
-    return this.last;
-  }
-
-  next(): string {
-    this.last = this.peeked ?? this.consume();
-    this.peeked = null;
-    return this.last;
-  }
-
-  /** The text of the next n tokens, or null (consuming nothing) when there are fewer. */
-  nextTokens(n: number): string | null {
-    const start = this.mark();
-    for (let i = 0; i < n; i++) {
-      if (!this.hasNext()) {
-        this.rewindTo(start);
-        return null;
-      }
-      this.next();
-    }
-    return this.original.slice(start, this.position());
-  }
-
-  /** Consumes the next token when, whitespace aside, it is `expected`; blank tokens are skipped. */
-  canConsume(expected: string): boolean {
-    if (this.peeked === null) {
-      if (!this.hasNext()) return false;
-      this.peeked = this.consume();
-    }
-    while (isBlank(this.peeked) && this.index < this.original.length) this.peeked = this.consume();
-    if (javaTrim(this.peeked) !== expected) return false;
-    this.peeked = null;
-    return true;
-  }
-
-  private consume(): string {
-    const start = this.index;
-    let escaped = false;
-    for (; this.index < this.original.length; this.index++) {
-      const c = this.original[this.index] as string;
-      if (c === '\\') {
-        escaped = !escaped;
-      } else if (DELIMITERS.has(c) && !escaped) {
-        if (start < this.index) return this.original.slice(start, this.index);
-        this.index++;
-        return c;
-      } else {
-        escaped = false;
-      }
-    }
-    return this.original.slice(start);
-  }
-}
-
+/** How numeric types widen when a list mixes them (logical types count as their base type). */
 const NUMERIC_RANK: Partial<Record<SchemaType, number>> = {
   int8: 0,
   int16: 1,
@@ -186,11 +99,11 @@ const NUMERIC_RANK: Partial<Record<SchemaType, number>> = {
   float64: 5,
 };
 
-/** The schema both values fit (numbers widen), or null when there is none. */
+/** The schema both values fit: the later one for equal types, the wider number, else null. */
 function mergeSchemas(previous: Schema, next: Schema): Schema | null {
   if (previous.type === next.type) return next;
-  const a = previous.name === undefined ? NUMERIC_RANK[previous.type] : undefined;
-  const b = next.name === undefined ? NUMERIC_RANK[next.type] : undefined;
+  const a = NUMERIC_RANK[previous.type];
+  const b = NUMERIC_RANK[next.type];
   if (a === undefined || b === undefined) return null;
   return a >= b ? previous : next;
 }
@@ -210,16 +123,70 @@ class SchemaMerger {
   }
 }
 
-/** Converts a parsed value to the list's or map's common schema (numbers widen). */
+/**
+ * Java's array and map schemas without an element schema (SchemaBuilder.arrayOfNull, mapOfNull,
+ * mapWithNullValues): they take part in merging as arrays and maps, and make the result schemaless.
+ */
+const ARRAY_OF_NULL = Object.freeze({ type: 'array', optional: false }) as Schema;
+const mapOf = (keySchema: Schema | null): Schema =>
+  Object.freeze(
+    keySchema ? { type: 'map', optional: false, keySchema } : { type: 'map', optional: false },
+  ) as Schema;
+
+function isComplete(schema: Schema): boolean {
+  if (schema.type === 'array') return schema.valueSchema !== undefined && isComplete(schema.valueSchema);
+  if (schema.type !== 'map') return true;
+  return (
+    schema.keySchema !== undefined &&
+    schema.valueSchema !== undefined &&
+    isComplete(schema.keySchema) &&
+    isComplete(schema.valueSchema)
+  );
+}
+
+/** Values.convertTo(schema, null, value) for parsed values: numbers widen, numbers become dates. */
 function align(schema: Schema, value: unknown): unknown {
   if (value === null) {
     if (schema.optional) return null;
     throw new DataException('Unable to convert a null value to a schema that requires a value');
   }
-  if (schema.name !== undefined) return value;
-  if (schema.type === 'float32') return Math.fround(Number(value));
-  if (schema.type === 'float64') return Number(value);
-  return value;
+  const numeric = typeof value === 'number' || typeof value === 'bigint';
+  const unable = (): never => {
+    throw new DataException(`Unable to convert ${String(value)} to ${schema.type.toUpperCase()}`);
+  };
+  if (schema.name === LogicalTypes.DATE || schema.name === LogicalTypes.TIME) {
+    if (value instanceof Date) return value;
+    if (!numeric) return unable();
+    const n = Number(BigInt.asIntN(32, BigInt(value)));
+    if (schema.name === LogicalTypes.DATE) return new Date(n * MILLIS_PER_DAY);
+    if (n < 0 || n > MILLIS_PER_DAY) {
+      throw new DataException(
+        'Time values must use number of milliseconds greater than 0 and less than 86400000',
+      );
+    }
+    return new Date(n);
+  }
+  if (schema.name === LogicalTypes.TIMESTAMP) {
+    if (value instanceof Date) return value;
+    return numeric ? new Date(Number(value)) : unable();
+  }
+  switch (schema.type) {
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'int64':
+      return numeric ? value : unable();
+    case 'float32':
+      return numeric ? Math.fround(Number(value)) : unable();
+    case 'float64':
+      return numeric ? Number(value) : unable();
+    case 'array':
+      return Array.isArray(value) ? value : unable();
+    case 'map':
+      return value instanceof Map ? value : unable();
+    default:
+      return value;
+  }
 }
 
 const TIME = /^(\d+):(\d+):(\d+)\.(\d+)Z/;
@@ -340,7 +307,7 @@ class ValueParser {
     while (t.hasNext()) {
       if (t.canConsume(']')) {
         const common = merger.schema();
-        if (common === null) return { schema: null, value: values };
+        if (common === null) return { schema: ARRAY_OF_NULL, value: values };
         return { schema: SchemaBuilder.array(common).build(), value: values.map((v) => align(common, v)) };
       }
       if (t.canConsume(',')) throw new DataException(`Unable to parse an empty array element: ${t.original}`);
@@ -357,19 +324,18 @@ class ValueParser {
 
   private parseMap(): SchemaAndValue {
     const t = this.tokens;
-    const entries: [unknown, unknown][] = [];
+    const map = new Map<unknown, unknown>(); // a repeated key keeps its place and takes the last value
     const keys = new SchemaMerger();
     const values = new SchemaMerger();
     while (t.hasNext()) {
       if (t.canConsume('}')) {
         const keySchema = keys.schema();
         const valueSchema = values.schema();
-        if (keySchema === null || valueSchema === null) return { schema: null, value: new Map(entries) };
-        const aligned = entries.map(([k, v]): [unknown, unknown] => [
-          align(keySchema, k),
-          align(valueSchema, v),
-        ]);
-        return { schema: SchemaBuilder.map(keySchema, valueSchema).build(), value: new Map(aligned) };
+        if (keySchema === null) return { schema: mapOf(null), value: map };
+        const aligned = new Map<unknown, unknown>();
+        for (const [k, v] of map) aligned.set(align(keySchema, k), valueSchema ? align(valueSchema, v) : v);
+        const schema = valueSchema ? SchemaBuilder.map(keySchema, valueSchema).build() : mapOf(keySchema);
+        return { schema, value: aligned };
       }
       if (t.canConsume(','))
         throw new DataException(`Unable to parse a map entry with no key or value: ${t.original}`);
@@ -380,7 +346,7 @@ class ValueParser {
         throw new DataException(`Map entry is missing ':' at ${t.position()} in ${t.original}`);
       }
       const value = this.parse(true);
-      entries.push([key.value, value?.value ?? null]);
+      map.set(key.value, value?.value ?? null);
       t.canConsume(',');
       keys.merge(key);
       values.merge(value);
