@@ -1,6 +1,7 @@
 // Vitest global setup for the e2e project: the local cluster (built on first use, reused when
 // `npm run cluster:start` already runs it, stopped afterwards only if this run started it), or a
-// kind cluster with E2E_CLUSTER=kind. Tests read inject('kubeconfig') and inject('image').
+// kind cluster with E2E_CLUSTER=kind. Tests read inject('kubeconfig'), inject('image') and
+// inject('cluster').
 import type { TestProject } from 'vitest/node';
 import { readClusterState, startCluster, stopCluster } from './cluster/cluster.ts';
 import { e2eCluster } from './environment.ts';
@@ -10,12 +11,14 @@ declare module 'vitest' {
   export interface ProvidedContext {
     kubeconfig: string;
     image: string;
+    cluster: 'local' | 'kind';
   }
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
   if (e2eCluster() === 'kind') {
+    project.provide('cluster', 'kind');
     project.provide('kubeconfig', startKind());
     project.provide('image', KIND_IMAGE);
     console.log(`e2e: kind cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -23,6 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const already = readClusterState();
   const state = await startCluster({ log: (line) => console.log(`e2e: ${line}`) });
+  project.provide('cluster', 'local');
   project.provide('kubeconfig', state.kubeconfig);
   // The local node agent ignores images; the same tests on kind run the image built from the Dockerfile.
   project.provide('image', KIND_IMAGE);

@@ -60,9 +60,9 @@ function goEnv(): NodeJS.ProcessEnv {
   return { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
 }
 
-/** Counts the non-standard packages the build compiles, so progress can be shown as a fraction. */
+/** Counts the packages the build compiles (a cold build compiles them all), to show progress. */
 function countPackages(): number {
-  const result = spawnSync('go', ['list', '-deps', '-f', '{{if not .Standard}}x{{end}}', ...PACKAGES], {
+  const result = spawnSync('go', ['list', '-deps', '-f', 'x', ...PACKAGES], {
     cwd: HERE,
     env: goEnv(),
     encoding: 'utf8',

@@ -21,6 +21,8 @@ import { ensureBridge, hostAddressForPods, podCidr, removePodNetwork } from '../
 import { binary, ensureClusterBinaries, K8S_VERSION } from './build.ts';
 import { ensureCredentials, kubeconfig, type ClusterCredentials, type Credential } from './certs.ts';
 
+export { hostAddressForPods } from '../node-agent/network.ts';
+
 export const DEFAULT_CLUSTER_DIR = join(REPO_ROOT, '.weir', 'cluster');
 export const SERVICE_CIDR = '10.96.0.0/16';
 const KUBERNETES_SERVICE_IP = '10.96.0.1';

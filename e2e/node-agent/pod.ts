@@ -8,7 +8,7 @@ import { ContainerRunner, type Launched } from './container.ts';
 import { containerEnv } from './env.ts';
 import { createPodNetwork, deletePodNetwork, type IpPool, type PodNetwork } from './network.ts';
 import { commandFor, launch } from './process.ts';
-import type { PodSnapshot } from './status.ts';
+import { podPhase, type PodSnapshot } from './status.ts';
 import { containerMounts, materialiseVolumes, type VolumeSource } from './volumes.ts';
 
 export interface PodDeps {
@@ -43,6 +43,7 @@ export class PodWorker {
   private containersStarted = false;
   private failure: PodSnapshot['failure'];
   private ending: Promise<void> | undefined;
+  private released = false;
 
   constructor(pod: V1Pod, deps: PodDeps) {
     this.pod = pod;
@@ -129,7 +130,13 @@ export class PodWorker {
 
   /** Advances the pod: init containers one by one, then all containers; probes; volume refresh. */
   async tick(): Promise<void> {
-    if (this.ending || this.failure || !this.network) return;
+    if (this.ending || this.failure || !this.network || this.released) return;
+    const phase = podPhase(this.snapshot());
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      // A finished pod keeps its status (and podIP) but gives its network back, as a kubelet does.
+      this.releaseNetwork();
+      return;
+    }
     if (this.initIndex < this.initRunners.length) {
       const current = this.initRunners[this.initIndex];
       if (!current) return;
@@ -159,13 +166,17 @@ export class PodWorker {
   terminate(graceSeconds: number): Promise<void> {
     this.ending ??= (async () => {
       await Promise.all([...this.initRunners, ...this.runners].map((r) => r.kill(graceSeconds)));
-      if (this.network) {
-        deletePodNetwork(this.network.namespace);
-        this.deps.ips.release(this.network.ip);
-      }
+      this.releaseNetwork();
       this.deps.changed();
     })();
     return this.ending;
+  }
+
+  private releaseNetwork(): void {
+    if (!this.network || this.released) return;
+    this.released = true;
+    deletePodNetwork(this.network.namespace);
+    this.deps.ips.release(this.network.ip);
   }
 
   /** Removes the pod's folder (after the pod is gone from the API). */
@@ -186,7 +197,7 @@ export class PodWorker {
       hostIP: this.deps.hostIP,
       podIP: this.network?.ip,
       startTime: this.startTime,
-      networkReady: this.network !== undefined && !this.ending,
+      networkReady: this.network !== undefined && !this.ending && !this.released,
       initDone: this.initIndex >= this.initRunners.length,
       initContainerStatuses: this.initRunners.map((r) =>
         r.status(image(r.name, this.pod.spec?.initContainers)),
