@@ -2,6 +2,13 @@
 // schemas.enable (the default) every message is an envelope {"schema": …, "payload": …} that Java
 // Connect reads and writes byte for byte alike; without it the payload alone, read back schemaless
 // (objects become Maps, integers int64, other numbers float64).
+//
+// Where Weir differs from Java: a payload that does not fit its schema (a string for an int32, 300
+// for an int8, 1.7 for an int32, a number for a string) is refused with a DataException, where Java
+// silently reads 0, 44, 1 or null; schemaless JSON objects keep their key order (Java's HashMap does
+// not); a whole double read without a schema (1.0) is written back as 1, JavaScript having one number
+// type; floats print as JDK 19+ does (shortest digits), where JDK 17 sometimes prints more; error
+// messages carry the underlying cause after Java's text.
 import { DataException, NULL_SCHEMA_AND_VALUE, Validators } from '../api/index.ts';
 import type {
   ConfigDef,
