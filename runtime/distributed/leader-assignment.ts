@@ -1,0 +1,105 @@
+// The leader's side of a round: decoded member metadata in, serialized assignments out, with the
+// pure assignor in between and its snapshot kept from round to round (Java: the assignor half of
+// IncrementalCooperativeAssignor.performAssignment). Plug `assign` into WorkerGroupMember.
+import { assignWork, type AssignorState } from './assignor.ts';
+import {
+  ASSIGNMENT_CONFIG_MISMATCH,
+  ASSIGNMENT_NO_ERROR,
+  encodeAssignment,
+  type ConnectAssignment,
+} from './connect-protocol.ts';
+import type { AssignContext, GroupMemberInfo } from './group-member.ts';
+
+export interface ConfigView {
+  /** Offset of the config log this view reflects. */
+  offset: bigint;
+  /** Connectors and their committed task counts. */
+  connectors: ReadonlyMap<string, number>;
+}
+
+export interface LeaderAssignmentOptions {
+  scheduledRebalanceMaxDelayMs: number;
+  /** A fresh view of the config log (the leader may have to catch up to what members report). */
+  config: () => ConfigView | Promise<ConfigView>;
+  /** Workers known to be gone (member ids or URLs): their work moves at once. */
+  goneWorkers?: () => ReadonlySet<string>;
+  now?: () => number;
+}
+
+export class LeaderAssignment {
+  readonly #o: LeaderAssignmentOptions;
+  #state: AssignorState | undefined;
+  #stateGeneration = -1;
+
+  constructor(options: LeaderAssignmentOptions) {
+    this.#o = options;
+  }
+
+  /** Who runs what after the last round this worker led (for forwarding requests to owners). */
+  get snapshot(): AssignorState | undefined {
+    return this.#state;
+  }
+
+  assign = async (members: GroupMemberInfo[], context: AssignContext): Promise<Map<string, Buffer>> => {
+    const leader = members.find((m) => m.memberId === context.leaderId);
+    const leaderUrl = leader?.state.url ?? '';
+    const maxOffset = members.reduce(
+      (max, m) => (m.state.configOffset > max ? m.state.configOffset : max),
+      -1n,
+    );
+    const config = await this.#o.config();
+    const base = {
+      version: context.protocolVersion,
+      leader: context.leaderId,
+      leaderUrl,
+      revokedConnectors: [],
+      revokedTasks: [],
+    };
+    const out = new Map<string, Buffer>();
+    if (config.offset < maxOffset) {
+      // Behind a member: everyone reads to the end of the config log and rejoins.
+      for (const m of members) {
+        const failed: ConnectAssignment = {
+          ...base,
+          error: ASSIGNMENT_CONFIG_MISMATCH,
+          configOffset: maxOffset,
+          connectors: [],
+          tasks: [],
+          delay: 0,
+        };
+        out.set(m.memberId, encodeAssignment(failed));
+      }
+      return out;
+    }
+    // A snapshot is only trusted if the round that produced it completed (as Java checks).
+    const previous = this.#stateGeneration === context.lastCompletedGeneration ? this.#state : undefined;
+    const result = assignWork({
+      members: members.map((m) => ({
+        id: m.memberId,
+        url: m.state.url,
+        allocation: m.state.allocation ?? { connectors: [], tasks: [] },
+      })),
+      previous,
+      configured: config.connectors,
+      scheduledRebalanceMaxDelayMs: this.#o.scheduledRebalanceMaxDelayMs,
+      now: this.#o.now?.() ?? Date.now(),
+      goneWorkers: this.#o.goneWorkers?.() ?? new Set(),
+    });
+    this.#state = result.state;
+    this.#stateGeneration = context.generation;
+    for (const [memberId, a] of result.assignments) {
+      const assignment: ConnectAssignment = {
+        ...base,
+        error: ASSIGNMENT_NO_ERROR,
+        configOffset: config.offset,
+        connectors: a.assigned.connectors,
+        tasks: a.assigned.tasks,
+        revokedConnectors: a.revoked.connectors,
+        revokedTasks: a.revoked.tasks,
+        delay: a.delay,
+      };
+      out.set(memberId, encodeAssignment(assignment));
+    }
+    return out;
+  };
+}
