@@ -97,6 +97,7 @@ describe('ConfigState', () => {
     let snap = state.snapshot();
     expect(snap.inconsistent.has('foo')).toBe(true);
     expect(snap.taskConfigs.get('foo')).toEqual([]);
+    expect(snap.taskCounts.get('foo')).toBe(2);
     state.apply('task-foo-0', encodeConfig({ t: 'new-0' }), 3);
     state.apply('commit-foo', encodeCommit(1), 4);
     snap = state.snapshot();

@@ -50,6 +50,8 @@ export interface ConfigSnapshot {
   readonly offset: number;
   readonly connectors: ReadonlyMap<string, Props>;
   readonly targetStates: ReadonlyMap<string, TargetState>;
+  /** How many tasks the last commit counted (also for an inconsistent connector). */
+  readonly taskCounts: ReadonlyMap<string, number>;
   /** Committed task configs, task i at index i; empty for an inconsistent connector. */
   readonly taskConfigs: ReadonlyMap<string, readonly Props[]>;
   /** The connector config in force when its tasks were last committed. */
@@ -276,6 +278,7 @@ export class ConfigState {
       offset: this.offset,
       connectors: new Map(this.connectors),
       targetStates: new Map(this.targetStates),
+      taskCounts: new Map(this.taskCounts),
       taskConfigs,
       appliedConnectorConfigs: new Map(this.applied),
       inconsistent: new Set(this.inconsistent),

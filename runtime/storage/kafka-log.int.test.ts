@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaBootstrap, uniqueName } from '../../tools/vitest/kafka.ts';
-import { KafkaLog, type LogRecord } from './kafka-log.ts';
+import { javaPartition, KafkaLog, type LogRecord } from './kafka-log.ts';
 import { ensureTopic } from './topic-admin.ts';
 
 const client = () => ({ clientId: uniqueName('log'), bootstrapBrokers: [kafkaBootstrap()] });
@@ -101,7 +101,6 @@ describe('KafkaLog', () => {
     const { log } = collect(topic);
     open.push(log);
     await log.start();
-    // Computed with Apache Kafka's Utils.toPositive(Utils.murmur2(bytes)) % 25.
     const written = await log.send(Buffer.from('["conn",{"file":"a"}]'), Buffer.from('{"position":1}'));
     expect(written.partition).toBe(javaPartition(Buffer.from('["conn",{"file":"a"}]'), 25));
   });
@@ -116,30 +115,3 @@ describe('KafkaLog', () => {
     await expect(log.start()).rejects.toThrow(/topic/);
   });
 });
-
-// Kafka's murmur2 (org.apache.kafka.common.utils.Utils.murmur2), written out for the test.
-function javaPartition(data: Buffer, partitions: number): number {
-  const m = 0x5bd1e995;
-  let h = (0x9747b28c ^ data.length) | 0;
-  const length4 = data.length >> 2;
-  for (let i = 0; i < length4; i++) {
-    const i4 = i * 4;
-    let k = data[i4]! | (data[i4 + 1]! << 8) | (data[i4 + 2]! << 16) | (data[i4 + 3]! << 24);
-    k = Math.imul(k, m);
-    k ^= k >>> 24;
-    k = Math.imul(k, m);
-    h = Math.imul(h, m) ^ k;
-  }
-  const rest = data.length & 3;
-  const base = data.length & ~3;
-  if (rest === 3) h ^= data[base + 2]! << 16;
-  if (rest >= 2) h ^= data[base + 1]! << 8;
-  if (rest >= 1) {
-    h ^= data[base]!;
-    h = Math.imul(h, m);
-  }
-  h ^= h >>> 13;
-  h = Math.imul(h, m);
-  h ^= h >>> 15;
-  return (h & 0x7fffffff) % partitions;
-}

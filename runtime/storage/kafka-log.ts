@@ -228,6 +228,8 @@ export class KafkaLog {
       if (p.leader < 0) complete = false;
       else leaders.set(p.leader, [...(leaders.get(p.leader) ?? []), partition]);
     });
+    // Partitions added to the topic since start are read from their beginning.
+    while (this.positions.length < info.partitions.length) this.positions.push(0n);
     this.topicId = info.id;
     this.leaders = leaders;
     return complete;
@@ -250,6 +252,7 @@ export class KafkaLog {
       try {
         await this.updateLeaders(true);
       } catch (error) {
+        if (this.stopped) return;
         this.log.warn({ err: error }, `cannot read the metadata of topic ${this.topic}; retrying`);
       }
       for (const node of this.leaders.keys()) {
@@ -359,8 +362,7 @@ export class KafkaLog {
   }
 
   private partitionFor(key: Buffer | null): number {
-    if (key === null) return 0;
-    return compatibilityPartitioner({ topic: this.topic, value: undefined }, key) % this.partitionCount;
+    return key === null ? 0 : javaPartition(key, this.partitionCount);
   }
 
   private async drain(): Promise<void> {
@@ -386,6 +388,11 @@ export class KafkaLog {
       }
     }
   }
+}
+
+/** The partition Java's default partitioner picks for a key: murmur2 of its bytes, made positive, modulo. */
+export function javaPartition(key: Buffer, partitions: number): number {
+  return compatibilityPartitioner({ topic: '', value: undefined }, key) % partitions;
 }
 
 /** Whether a failed write may succeed when tried again (a broker moved, timed out, was unreachable). */

@@ -232,6 +232,17 @@ describe('KafkaConfigStore', () => {
     );
   });
 
+  it('two workers creating the same topic at once both start', async () => {
+    const topic = uniqueName('configs');
+    const [a, b] = await Promise.all([
+      started(new KafkaConfigStore(options(topic))),
+      started(new KafkaConfigStore(options(topic))),
+    ]);
+    await a.putConnectorConfig('c', { name: 'c' });
+    await b.readToEnd();
+    expect(b.snapshot().connectors.get('c')).toEqual({ name: 'c' });
+  });
+
   it('creates missing topics compacted, with the partitions asked for', async () => {
     const topic = uniqueName('offsets');
     await started(new KafkaOffsetStore({ ...options(topic), partitions: 7 }));
