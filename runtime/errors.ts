@@ -12,6 +12,7 @@ export type WeirErrorCode =
   | 'WEIR_UNKNOWN_PLUGIN'
   | 'WEIR_NOT_READY'
   | 'WEIR_TIMEOUT'
+  | 'WEIR_NOT_LEADER'
   | 'WEIR_INTERNAL';
 
 const HTTP_STATUS: Record<WeirErrorCode, number> = {
@@ -25,6 +26,7 @@ const HTTP_STATUS: Record<WeirErrorCode, number> = {
   WEIR_UNKNOWN_PLUGIN: 404,
   WEIR_NOT_READY: 503,
   WEIR_TIMEOUT: 500,
+  WEIR_NOT_LEADER: 409,
   WEIR_INTERNAL: 500,
 };
 
@@ -37,6 +39,24 @@ export class WeirError extends Error {
     this.name = 'WeirError';
     this.code = code;
     this.httpStatus = options?.httpStatus ?? HTTP_STATUS[code];
+  }
+}
+
+/**
+ * A write that only the leader may make reached another worker. The REST layer forwards the request to
+ * `leaderUrl`; with no leader known (a rebalance is under way) the caller gets 409 and retries.
+ */
+export class NotLeaderError extends WeirError {
+  readonly leaderUrl: string | null;
+
+  constructor(leaderUrl: string | null, what = 'This request') {
+    super(
+      'WEIR_NOT_LEADER',
+      leaderUrl
+        ? `${what} can only be handled by the leader (${leaderUrl})`
+        : `Cannot complete the request because no leader is known yet (the cluster is rebalancing); retry in a moment`,
+    );
+    this.leaderUrl = leaderUrl;
   }
 }
 

@@ -1,6 +1,6 @@
 // Runs `weir` as a child process, the way a user would, for the demo, integration tests and benchmarks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, freePort } from './kafka/testbed.ts';
 
@@ -55,7 +55,40 @@ export async function waitFor<T>(
 }
 
 export async function startWeirStandalone(options: StartWeirOptions): Promise<WeirProcess> {
+  return startWeir('connect-standalone', options, {
+    'offset.storage.file.filename': join(options.dir, 'connect.offsets'),
+  });
+}
+
+export interface StartDistributedOptions extends StartWeirOptions {
+  groupId: string;
+  /** Topic name prefix for config, offsets and status topics (default: the group id). */
+  topicPrefix?: string;
+}
+
+/** A worker of a distributed cluster; its files go to `dir` (one folder per worker). */
+export async function startWeirDistributed(options: StartDistributedOptions): Promise<WeirProcess> {
+  const prefix = options.topicPrefix ?? options.groupId;
+  return startWeir('connect-distributed', options, {
+    'group.id': options.groupId,
+    'config.storage.topic': `${prefix}-configs`,
+    'offset.storage.topic': `${prefix}-offsets`,
+    'status.storage.topic': `${prefix}-status`,
+    'config.storage.replication.factor': '1',
+    'offset.storage.replication.factor': '1',
+    'status.storage.replication.factor': '1',
+    'offset.storage.partitions': '5',
+    'status.storage.partitions': '3',
+  });
+}
+
+async function startWeir(
+  command: string,
+  options: StartWeirOptions,
+  modeDefaults: Record<string, string>,
+): Promise<WeirProcess> {
   const port = options.port ?? (await freePort());
+  mkdirSync(options.dir, { recursive: true });
   const workerFile = join(options.dir, 'worker.properties');
   writeFileSync(
     workerFile,
@@ -65,9 +98,9 @@ export async function startWeirStandalone(options: StartWeirOptions): Promise<We
       'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
       'key.converter.schemas.enable': 'false',
       'value.converter.schemas.enable': 'false',
-      'offset.storage.file.filename': join(options.dir, 'connect.offsets'),
       'offset.flush.interval.ms': '1000',
       listeners: `http://127.0.0.1:${port}`,
+      ...modeDefaults,
       ...options.worker,
     }),
   );
@@ -79,7 +112,7 @@ export async function startWeirStandalone(options: StartWeirOptions): Promise<We
   const output = options.output ?? join(options.dir, 'weir.log');
   const child = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'bin', 'weir.js'), 'connect-standalone', workerFile, ...connectorFiles],
+    [join(REPO_ROOT, 'bin', 'weir.js'), command, workerFile, ...connectorFiles],
     {
       stdio: output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
       env: {
@@ -97,11 +130,15 @@ export async function startWeirStandalone(options: StartWeirOptions): Promise<We
   const url = `http://127.0.0.1:${port}`;
   let ended = false;
   void exited.then(() => (ended = true));
-  await waitFor(`the worker's REST API at ${url}`, async () => {
-    if (ended) throw new Error(`weir exited before its REST API answered; see ${output}`);
-    const response = await fetch(`${url}/health`);
-    return response.status === 200;
-  });
+  await waitFor(
+    `the worker's REST API at ${url}`,
+    async () => {
+      if (ended) throw new Error(`weir exited before its REST API answered; see ${output}`);
+      const response = await fetch(`${url}/health`);
+      return response.status === 200;
+    },
+    60_000,
+  );
   return {
     url,
     child,

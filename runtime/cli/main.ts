@@ -2,10 +2,12 @@
 import { ConfigException } from '../api/index.ts';
 import { WeirError } from '../errors.ts';
 import { WEIR_VERSION } from '../version.ts';
+import { runDistributed } from './distributed.ts';
 import { runStandalone } from './standalone.ts';
 
 const USAGE = `Usage:
   weir connect-standalone <worker.properties> [<connector.properties|connector.json>…]
+  weir connect-distributed <worker.properties>
   weir version
 
 Weir is Kafka Connect on Kubernetes: https://weir.dev`;
@@ -29,6 +31,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'connect-standalone':
       await runStandalone(args);
+      return;
+    case 'connect-distributed':
+      await runDistributed(args);
       return;
     case 'version':
     case '--version':

@@ -83,6 +83,112 @@ export function standaloneWorkerConfigDef(): ConfigDef {
   });
 }
 
+export function distributedWorkerConfigDef(): ConfigDef {
+  const topic = (name: string, defaultTopic: string, partitions: number | null) => {
+    const def = new ConfigDef()
+      .define(`${name}.storage.topic`, { type: 'STRING', defaultValue: defaultTopic, importance: 'HIGH' })
+      .define(`${name}.storage.replication.factor`, { type: 'SHORT', defaultValue: 3, importance: 'LOW' });
+    if (partitions !== null)
+      def.define(`${name}.storage.partitions`, {
+        type: 'INT',
+        defaultValue: partitions,
+        validator: Validators.atLeast(1),
+        importance: 'LOW',
+      });
+    return def;
+  };
+  return common()
+    .define('group.id', {
+      type: 'STRING',
+      importance: 'HIGH',
+      documentation: 'The Connect cluster this worker belongs to.',
+    })
+    .merge(topic('config', 'connect-configs', null))
+    .merge(topic('offset', 'connect-offsets', 25))
+    .merge(topic('status', 'connect-status', 5))
+    .define('session.timeout.ms', { type: 'INT', defaultValue: 10000, importance: 'HIGH' })
+    .define('heartbeat.interval.ms', { type: 'INT', defaultValue: 3000, importance: 'HIGH' })
+    .define('rebalance.timeout.ms', { type: 'INT', defaultValue: 60000, importance: 'HIGH' })
+    .define('scheduled.rebalance.max.delay.ms', {
+      type: 'INT',
+      defaultValue: 300000,
+      validator: Validators.atLeast(0),
+      importance: 'LOW',
+    })
+    .define('connect.protocol', {
+      type: 'STRING',
+      defaultValue: 'sessioned',
+      validator: Validators.inIgnoreCase('eager', 'compatible', 'sessioned'),
+      importance: 'LOW',
+    })
+    .define('inter.worker.key.ttl.ms', {
+      type: 'INT',
+      defaultValue: 3600000,
+      validator: Validators.atLeast(0),
+      importance: 'LOW',
+    })
+    .define('inter.worker.signature.algorithm', {
+      type: 'STRING',
+      defaultValue: 'HmacSHA256',
+      validator: Validators.in('HmacSHA256'),
+      importance: 'LOW',
+    })
+    .define('weir.admin.token', {
+      type: 'PASSWORD',
+      defaultValue: null,
+      importance: 'MEDIUM',
+      documentation:
+        "Bearer token for Weir's admin endpoints (declaring a worker gone); also read from WEIR_ADMIN_TOKEN.",
+    });
+}
+
+export interface DistributedConfig {
+  readonly groupId: string;
+  readonly configTopic: string;
+  readonly offsetTopic: string;
+  readonly statusTopic: string;
+  readonly configReplicationFactor: number;
+  readonly offsetReplicationFactor: number;
+  readonly statusReplicationFactor: number;
+  readonly offsetPartitions: number;
+  readonly statusPartitions: number;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly scheduledRebalanceMaxDelayMs: number;
+  readonly keyTtlMs: number;
+  readonly adminToken: string | null;
+}
+
+export function parseDistributedConfig(props: Readonly<Record<string, string>>): {
+  worker: WorkerConfig;
+  distributed: DistributedConfig;
+} {
+  const def = distributedWorkerConfigDef();
+  const worker = parseWorkerConfig(props, def);
+  const v = def.parse(props);
+  return {
+    worker,
+    distributed: {
+      groupId: v['group.id'] as string,
+      configTopic: v['config.storage.topic'] as string,
+      offsetTopic: v['offset.storage.topic'] as string,
+      statusTopic: v['status.storage.topic'] as string,
+      configReplicationFactor: v['config.storage.replication.factor'] as number,
+      offsetReplicationFactor: v['offset.storage.replication.factor'] as number,
+      statusReplicationFactor: v['status.storage.replication.factor'] as number,
+      offsetPartitions: v['offset.storage.partitions'] as number,
+      statusPartitions: v['status.storage.partitions'] as number,
+      sessionTimeoutMs: v['session.timeout.ms'] as number,
+      heartbeatIntervalMs: v['heartbeat.interval.ms'] as number,
+      rebalanceTimeoutMs: v['rebalance.timeout.ms'] as number,
+      scheduledRebalanceMaxDelayMs: v['scheduled.rebalance.max.delay.ms'] as number,
+      keyTtlMs: v['inter.worker.key.ttl.ms'] as number,
+      adminToken: (v['weir.admin.token'] as string | null) ?? process.env.WEIR_ADMIN_TOKEN ?? null,
+    },
+  };
+}
+
 export interface WorkerConfig {
   /** Every setting as written, for pass-through (producer.*, consumer.*, converter sub-settings). */
   readonly originals: Readonly<Record<string, string>>;

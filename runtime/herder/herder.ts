@@ -18,6 +18,13 @@ export interface RestartRequest {
   onlyFailed: boolean;
 }
 
+/** GET /admin/workers entries (distributed mode). */
+export interface ClusterWorker {
+  url: string;
+  member_id: string;
+  leader: boolean;
+}
+
 export interface PutConnectorResult {
   created: boolean;
   info: ConnectorInfo;
@@ -71,4 +78,17 @@ export interface Herder {
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos>;
   plugins(connectorsOnly: boolean): PluginInfo[];
   pluginConfig(plugin: string): ConfigKeyInfo[];
+
+  // Distributed mode only; absent in standalone mode.
+  /** Internal: task configs from the worker running the connector, signed with the session key. */
+  putTaskConfigs?(
+    name: string,
+    body: string,
+    signature: string | undefined,
+    algorithm: string | undefined,
+  ): Promise<void>;
+  /** The group's members, as the leader last saw them. */
+  workers?(): Promise<ClusterWorker[]>;
+  /** Declares a worker gone for good (admin token required): its work moves at once. */
+  removeWorker?(workerId: string, token: string | undefined): Promise<void>;
 }

@@ -160,6 +160,10 @@ describe('responses match the documented status codes and schemas', () => {
     ['GET', '/admin/loggers/root', '/admin/loggers/{logger}'],
     ['PUT', '/admin/loggers/weir.openapi', '/admin/loggers/{logger}', { level: 'INFO' }],
     ['PUT', '/admin/loggers/weir.openapi?scope=cluster', '/admin/loggers/{logger}', { level: 'INFO' }],
+    // Distributed mode only: a standalone herder answers 404.
+    ['POST', '/connectors/a/tasks', '/connectors/{name}/tasks', [{ topic: 't' }]],
+    ['GET', '/admin/workers', '/admin/workers'],
+    ['DELETE', '/admin/workers/w1:8083', '/admin/workers/{worker}'],
   ];
 
   it('every documented operation is exercised by the script', () => {

@@ -3,10 +3,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { WeirError } from '../errors.ts';
+import { NotLeaderError, WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { Herder } from '../herder/herder.ts';
 import { adminRoutes } from './admin-routes.ts';
+import { clusterRoutes } from './cluster-routes.ts';
 import { jsonBody } from './body.ts';
 import { connectorRoutes } from './connectors-routes.ts';
 import {
@@ -17,6 +18,7 @@ import {
   sendError,
   unauthorized,
 } from './errors.ts';
+import { forwardToLeader } from './forwarding.ts';
 import { pluginRoutes } from './plugins-routes.ts';
 import type { Reply, Route, RouteContext } from './request.ts';
 import { rootRoutes } from './root-routes.ts';
@@ -46,6 +48,7 @@ export function restRoutes(context: RouteContext): Route[] {
     ...connectorRoutes(context),
     ...pluginRoutes(context),
     ...adminRoutes(context),
+    ...clusterRoutes(context),
   ];
 }
 
@@ -136,7 +139,12 @@ export function createRestApp(options: RestAppOptions): Express {
   const router = express.Router({ caseSensitive: true });
   for (const route of routes) {
     router[route.method](route.path, (req: Request, res: Response) => {
-      const work = Promise.resolve().then(() => route.handle(req));
+      const work = Promise.resolve()
+        .then(() => route.handle(req))
+        .catch((error: unknown) => {
+          if (error instanceof NotLeaderError) return forwardToLeader(req, error);
+          throw error;
+        });
       withTimeout(work, timeoutMs)
         .then((result) => send(req, res, result))
         .catch((error: unknown) => sendError(req, res, error))

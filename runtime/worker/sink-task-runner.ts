@@ -70,15 +70,31 @@ export class SinkTaskRunner extends WorkerTask {
     this.options = options;
   }
 
+  /**
+   * The topics to consume. Listed topics that do not exist yet are auto-created where the broker allows
+   * it (as Java's consumer asks for them); otherwise the task waits for them to appear.
+   */
   private async topics(): Promise<string[]> {
     const { connectorProps, worker, id } = this.options;
     const listed = splitList(connectorProps['topics']);
     const regex = connectorProps['topics.regex']?.trim();
-    if (!regex) return listed;
     const admin = new Admin(baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`));
     try {
-      const pattern = new RegExp(`^(?:${regex})$`);
-      return (await admin.listTopics()).filter((t) => pattern.test(t));
+      if (regex) {
+        const pattern = new RegExp(`^(?:${regex})$`);
+        return (await admin.listTopics()).filter((t) => pattern.test(t));
+      }
+      for (let attempt = 0; !this.stopping; attempt++) {
+        try {
+          await admin.metadata({ topics: listed, autocreateTopics: true });
+          return listed;
+        } catch (error) {
+          if (attempt === 0)
+            this.log.warn({ err: error }, `Waiting for topics ${listed.join(', ')} to exist`);
+          await sleep(1000, { onWake: (w) => (this.wake = w) });
+        }
+      }
+      return listed;
     } finally {
       await admin.close();
     }

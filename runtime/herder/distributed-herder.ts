@@ -1,0 +1,453 @@
+// Distributed mode: workers share connector configs through the config topic, statuses through the
+// status topic, source offsets through the offsets topic, and split the work through Kafka's group
+// protocol. Writes are the leader's: another worker answers them with NotLeaderError and the REST layer
+// forwards them. Membership, assignment, the config log and session keys live in their own modules.
+import type { Connector, Props } from '../api/index.ts';
+import type { DistributedConfig, WorkerConfig } from '../config/worker-config.ts';
+import { AssignedWork } from '../distributed/assigned-work.ts';
+import type { ConnectAssignment } from '../distributed/connect-protocol.ts';
+import { WorkerGroupMember, type AssignContext, type GroupMemberInfo } from '../distributed/group-member.ts';
+import { LeaderAssignment } from '../distributed/leader-assignment.ts';
+import { needsRotation, newSessionKey, signatureHeaders, verify } from '../distributed/session-keys.ts';
+import {
+  alreadyExists,
+  badRequest,
+  connectorNotFound,
+  notFound,
+  NotLeaderError,
+  WeirError,
+} from '../errors.ts';
+import { logger } from '../logging.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+import type {
+  ConfigInfos,
+  ConfigKeyInfo,
+  ConnectorInfo,
+  ConnectorOffsets,
+  ConnectorStateInfo,
+  HealthInfo,
+  PluginInfo,
+  TargetState,
+  TaskInfo,
+  TaskStateInfo,
+} from '../rest/types.ts';
+import type { KafkaConfigStore } from '../storage/kafka-config-store.ts';
+import type { KafkaOffsetStore } from '../storage/kafka-offset-store.ts';
+import type { KafkaStatusStore } from '../storage/kafka-status-store.ts';
+import { Worker } from '../worker/worker.ts';
+import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
+import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
+import { buildStatus, restartPlan } from './status.ts';
+import { assertValid, pluginConfigKeys, validateConnectorConfig } from './validation.ts';
+
+export interface DistributedHerderOptions {
+  workerId: string;
+  /** This worker's REST URL as the others reach it, e.g. http://10.0.0.7:8083/ */
+  url: string;
+  config: WorkerConfig;
+  distributed: DistributedConfig;
+  plugins: PluginRegistry;
+  configs: KafkaConfigStore;
+  offsets: KafkaOffsetStore;
+  statuses: KafkaStatusStore;
+  kafkaClusterId: string;
+}
+
+export class DistributedHerder implements Herder {
+  private readonly o: DistributedHerderOptions;
+  private readonly worker: Worker;
+  private readonly work: AssignedWork;
+  private readonly member: WorkerGroupMember;
+  private readonly leaderAssignment: LeaderAssignment;
+  private members: GroupMemberInfo[] = [];
+  private assigned = false;
+  private stopping = false;
+  private keyTimer: NodeJS.Timeout | undefined;
+  private readonly log = logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
+
+  constructor(options: DistributedHerderOptions) {
+    this.o = options;
+    this.worker = new Worker({
+      workerId: options.workerId,
+      config: options.config,
+      plugins: options.plugins,
+      offsets: options.offsets,
+      statuses: options.statuses,
+      onTaskReconfigurationRequest: (name) => this.work.onConfigUpdate({ kind: 'target-state', name }),
+      generation: () => Math.max(0, this.member.generation),
+    });
+    this.work = new AssignedWork({
+      worker: this.worker,
+      configs: options.configs,
+      statuses: options.statuses,
+      submitTaskConfigs: (name, configs) => this.submitTaskConfigs(name, configs),
+    });
+    const gone = () => new Set(options.configs.snapshot().goneWorkers.keys());
+    this.leaderAssignment = new LeaderAssignment({
+      scheduledRebalanceMaxDelayMs: options.distributed.scheduledRebalanceMaxDelayMs,
+      config: async () => {
+        await options.configs.readToEnd();
+        const snapshot = options.configs.snapshot();
+        const connectors = new Map<string, number>();
+        for (const name of snapshot.connectors.keys())
+          connectors.set(name, snapshot.taskConfigs.get(name)?.length ?? 0);
+        return { offset: BigInt(snapshot.offset), connectors };
+      },
+      // Workers are declared gone by their id (host:port); the assignor knows them by URL.
+      goneWorkers: () => new Set([...gone()].map((id) => this.urlOf(id))),
+    });
+    this.member = new WorkerGroupMember({
+      bootstrapBrokers: options.config.bootstrapServers,
+      groupId: options.distributed.groupId,
+      clientId: `connect-${options.workerId}`,
+      sessionTimeoutMs: options.distributed.sessionTimeoutMs,
+      rebalanceTimeoutMs: options.distributed.rebalanceTimeoutMs,
+      heartbeatIntervalMs: options.distributed.heartbeatIntervalMs,
+      metadata: () => ({ url: options.url, configOffset: BigInt(options.configs.snapshot().offset) }),
+      assign: (members, context) => this.assign(members, context),
+      onAssignment: (assignment, generation, isLeader) => this.onAssignment(assignment, generation, isLeader),
+      onRevoked: async (revoked) => {
+        this.assigned = false;
+        await this.work.revoke(revoked);
+      },
+    });
+    options.configs.onUpdate((update) => {
+      this.work.onConfigUpdate(update);
+      if (!this.member.isLeader) return;
+      if (update.kind === 'connector' || update.kind === 'tasks' || update.kind === 'worker-gone') {
+        this.member.requestRejoin(`config change: ${update.kind} ${'name' in update ? update.name : ''}`);
+      }
+      if (update.kind === 'worker-gone') void this.expel(update.name);
+    });
+  }
+
+  private urlOf(workerId: string): string {
+    return `http://${workerId}/`;
+  }
+
+  async start(): Promise<void> {
+    this.member.start();
+    this.keyTimer = setInterval(() => void this.rotateSessionKey(), 10_000);
+  }
+
+  private async assign(members: GroupMemberInfo[], context: AssignContext): Promise<Map<string, Buffer>> {
+    this.members = members;
+    // A declared-gone worker that is back in the group is gone no longer.
+    const present = new Set(members.map((m) => m.state.url));
+    for (const id of this.o.configs.snapshot().goneWorkers.keys()) {
+      if (present.has(this.urlOf(id))) await this.o.configs.removeWorkerGone(id).catch(() => {});
+    }
+    return this.leaderAssignment.assign(members, context);
+  }
+
+  private async onAssignment(
+    assignment: ConnectAssignment,
+    _generation: number,
+    isLeader: boolean,
+  ): Promise<void> {
+    if (assignment.error !== 0) {
+      await this.o.configs.readToEnd();
+      this.member.requestRejoin('the config topic was behind the leader');
+      return;
+    }
+    this.assigned = true;
+    if (isLeader) void this.rotateSessionKey();
+    await this.work.start({ connectors: assignment.connectors, tasks: assignment.tasks });
+  }
+
+  private async rotateSessionKey(): Promise<void> {
+    if (!this.member.isLeader || this.stopping) return;
+    if (!needsRotation(this.o.configs.snapshot().sessionKey, this.o.distributed.keyTtlMs)) return;
+    await this.o.configs
+      .putSessionKey(newSessionKey())
+      .catch((error: unknown) => this.log.warn({ err: error }, 'Could not write a new session key'));
+  }
+
+  /** Removes a declared-gone worker from the group now, so the group need not wait for its session to time out. */
+  private async expel(workerId: string): Promise<void> {
+    const ids = this.members.filter((m) => m.state.url === this.urlOf(workerId)).map((m) => m.memberId);
+    if (ids.length > 0)
+      await this.member
+        .expel(ids)
+        .catch((error: unknown) => this.log.warn({ err: error }, `Could not expel ${workerId}`));
+  }
+
+  /** Throws NotLeaderError unless this worker leads a settled group. */
+  private requireLeader(what: string): void {
+    if (!this.assigned) throw new NotLeaderError(null, what);
+    if (!this.member.isLeader) throw new NotLeaderError(this.member.leaderUrl ?? null, what);
+  }
+
+  private async submitTaskConfigs(name: string, configs: Props[]): Promise<void> {
+    if (this.member.isLeader) {
+      await this.o.configs.putTaskConfigs(name, configs);
+      return;
+    }
+    const key = this.o.configs.snapshot().sessionKey;
+    const leader = this.member.leaderUrl;
+    if (!key || !leader) throw new NotLeaderError(null, 'Submitting task configs');
+    const body = JSON.stringify(configs);
+    const response = await fetch(
+      new URL(`connectors/${encodeURIComponent(name)}/tasks?forward=true`, leader),
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signatureHeaders(body, key) },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      },
+    );
+    if (!response.ok)
+      throw new Error(
+        `the leader refused task configs for ${name}: HTTP ${response.status} ${await response.text()}`,
+      );
+  }
+
+  // ---- Herder: reads (any worker) ----
+
+  health(): HealthInfo {
+    if (this.stopping) return { status: 'unhealthy', message: 'Worker is shutting down.' };
+    return this.assigned || this.member.generation > 0
+      ? { status: 'healthy', message: 'Worker has completed startup and is ready to handle requests.' }
+      : { status: 'starting', message: 'Worker is still joining its group.' };
+  }
+
+  kafkaClusterId(): string {
+    return this.o.kafkaClusterId;
+  }
+
+  private props(name: string): Props {
+    const props = this.o.configs.snapshot().connectors.get(name);
+    if (!props) throw connectorNotFound(name);
+    return props;
+  }
+
+  private connectorOf(props: Props): Connector {
+    return this.worker.createConnector(props);
+  }
+
+  async connectors(): Promise<string[]> {
+    return [...this.o.configs.snapshot().connectors.keys()].sort();
+  }
+
+  async connectorInfo(name: string): Promise<ConnectorInfo> {
+    const props = this.props(name);
+    const tasks = this.o.configs.snapshot().taskConfigs.get(name) ?? [];
+    let type: ConnectorInfo['type'] = 'unknown';
+    try {
+      type = this.connectorOf(props).kind;
+    } catch {
+      // An unknown class shows as type "unknown", as in Java.
+    }
+    return { name, config: { ...props }, tasks: tasks.map((_, task) => ({ connector: name, task })), type };
+  }
+
+  async connectorConfig(name: string): Promise<Record<string, string>> {
+    return { ...this.props(name) };
+  }
+
+  async connectorStatus(name: string): Promise<ConnectorStateInfo> {
+    const info = await this.connectorInfo(name);
+    return buildStatus(name, info.type, info.tasks.length, this.o.statuses, '');
+  }
+
+  async taskStatus(name: string, task: number): Promise<TaskStateInfo> {
+    const found = (await this.connectorStatus(name)).tasks.find((t) => t.id === task);
+    if (!found) throw notFound(`Status for task ${name}-${task} not found`);
+    return found;
+  }
+
+  async taskConfigs(name: string): Promise<TaskInfo[]> {
+    this.props(name);
+    const tasks = this.o.configs.snapshot().taskConfigs.get(name) ?? [];
+    return tasks.map((config, task) => ({ id: { connector: name, task }, config: { ...config } }));
+  }
+
+  async connectorActiveTopics(name: string): Promise<string[]> {
+    this.props(name);
+    if (!this.o.config.topicTrackingEnable)
+      throw new WeirError('WEIR_FORBIDDEN', 'Topic tracking is disabled.');
+    return this.o.statuses.topics(name);
+  }
+
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    const props = this.props(name);
+    await this.o.offsets.readToEnd();
+    return readOffsets(this.connectorOf(props), name, this.o.offsets, this.o.config);
+  }
+
+  validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
+    const withClass =
+      pluginHint && !config['connector.class'] ? { ...config, 'connector.class': pluginHint } : config;
+    return validateConnectorConfig(this.o.plugins, withClass);
+  }
+
+  plugins(connectorsOnly: boolean): PluginInfo[] {
+    const types = connectorsOnly ? (['source', 'sink'] as const) : undefined;
+    return this.o.plugins
+      .list(types)
+      .map((p) => ({ class: p.className, type: p.type, version: p.version }))
+      .sort((a, b) => a.class.localeCompare(b.class));
+  }
+
+  pluginConfig(plugin: string): ConfigKeyInfo[] {
+    return pluginConfigKeys(this.o.plugins, plugin);
+  }
+
+  // ---- Herder: writes ----
+
+  async putConnectorConfig(
+    name: string,
+    config: Record<string, string>,
+    options: { allowReplace: boolean; initialState?: TargetState },
+  ): Promise<PutConnectorResult> {
+    this.requireLeader('Creating or updating a connector');
+    await this.o.configs.readToEnd();
+    const exists = this.o.configs.snapshot().connectors.has(name);
+    if (exists && !options.allowReplace) throw alreadyExists(`Connector ${name} already exists`);
+    const full = { ...config, name };
+    assertValid(await validateConnectorConfig(this.o.plugins, full));
+    await this.o.configs.putConnectorConfig(name, full, exists ? undefined : options.initialState);
+    await this.o.configs.readToEnd();
+    return { created: !exists, info: await this.connectorInfo(name) };
+  }
+
+  async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    const current = await this.connectorConfig(name);
+    if (patch['name'] !== undefined && patch['name'] !== name) {
+      throw badRequest(
+        `Connector name configuration (${String(patch['name'])}) doesn't match connector name in the URL (${name})`,
+      );
+    }
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete current[k];
+      else current[k] = v;
+    }
+    return (await this.putConnectorConfig(name, current, { allowReplace: true })).info;
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    this.requireLeader('Deleting a connector');
+    this.props(name);
+    await this.o.configs.removeConnectorConfig(name);
+    await this.o.configs.readToEnd();
+    this.o.statuses.remove(name);
+  }
+
+  async restartConnector(name: string, request: RestartRequest): Promise<ConnectorStateInfo | null> {
+    this.requireLeader('Restarting a connector');
+    const status = await this.connectorStatus(name);
+    await this.o.configs.putRestartRequest(name, request);
+    if (!request.includeTasks && !request.onlyFailed) return null;
+    return restartPlan(status, request).status;
+  }
+
+  async restartTask(name: string, task: number): Promise<void> {
+    const tasks = await this.taskConfigs(name);
+    if (!tasks[task]) throw notFound(`Task ${name}-${task} not found`);
+    const id = { connector: name, task };
+    if (this.work.ownsTask(id)) return this.work.restartTask(id);
+    const owner = this.o.statuses.task(id)?.workerId;
+    if (!owner || owner === this.o.workerId)
+      throw new NotLeaderError(null, `Restarting task ${name}-${task}`);
+    // The worker running the task restarts it; forwarded requests are not forwarded again.
+    throw new NotLeaderError(this.urlOf(owner), `Restarting task ${name}-${task}`);
+  }
+
+  private async setTargetState(name: string, state: TargetState): Promise<void> {
+    this.props(name);
+    if (state === 'STOPPED') this.requireLeader('Stopping a connector');
+    await this.o.configs.putTargetState(name, state);
+    await this.o.configs.readToEnd();
+  }
+
+  pauseConnector(name: string): Promise<void> {
+    return this.setTargetState(name, 'PAUSED');
+  }
+  resumeConnector(name: string): Promise<void> {
+    return this.setTargetState(name, 'RUNNING');
+  }
+  stopConnector(name: string): Promise<void> {
+    return this.setTargetState(name, 'STOPPED');
+  }
+
+  async resetConnectorActiveTopics(name: string): Promise<void> {
+    this.props(name);
+    if (!this.o.config.topicTrackingEnable)
+      throw new WeirError('WEIR_FORBIDDEN', 'Topic tracking is disabled.');
+    if (!this.o.config.topicTrackingAllowReset)
+      throw new WeirError('WEIR_FORBIDDEN', 'Topic tracking reset is disabled.');
+    this.o.statuses.resetTopics(name);
+  }
+
+  private async modifyOffsets(name: string, body: ConnectorOffsets | null): Promise<string> {
+    this.requireLeader('Modifying offsets');
+    const props = this.props(name);
+    if (this.o.configs.snapshot().targetStates.get(name) !== 'STOPPED') throw mustBeStopped(name);
+    await this.o.offsets.readToEnd();
+    return writeOffsets(this.connectorOf(props), name, props, body, this.o.offsets, this.o.config);
+  }
+
+  alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
+    return this.modifyOffsets(name, offsets);
+  }
+  resetConnectorOffsets(name: string): Promise<string> {
+    return this.modifyOffsets(name, null);
+  }
+
+  // ---- Cluster endpoints (internal and admin) ----
+
+  async putTaskConfigs(
+    name: string,
+    body: string,
+    signature: string | undefined,
+    algorithm: string | undefined,
+  ): Promise<void> {
+    this.requireLeader('Writing task configs');
+    const refused = verify(body, signature, algorithm, this.o.configs.snapshot().sessionKey);
+    if (refused) throw new WeirError('WEIR_FORBIDDEN', refused);
+    this.props(name);
+    const configs = JSON.parse(body) as Props[];
+    if (!Array.isArray(configs)) throw badRequest('task configs must be a JSON array of objects');
+    await this.o.configs.putTaskConfigs(name, configs);
+  }
+
+  async workers(): Promise<ClusterWorker[]> {
+    this.requireLeader('Listing the workers');
+    return this.members.map((m) => ({
+      url: m.state.url,
+      member_id: m.memberId,
+      leader: m.memberId === this.member.memberId,
+    }));
+  }
+
+  async removeWorker(workerId: string, token: string | undefined): Promise<void> {
+    const expected = this.o.distributed.adminToken;
+    if (!expected)
+      throw new WeirError(
+        'WEIR_FORBIDDEN',
+        'Declaring workers gone is disabled: set weir.admin.token (or WEIR_ADMIN_TOKEN) on the workers',
+      );
+    if (token !== expected)
+      throw new WeirError(
+        'WEIR_UNAUTHORIZED',
+        'A valid admin token is required: send "Authorization: Bearer <weir.admin.token>"',
+      );
+    this.requireLeader('Declaring a worker gone');
+    if (workerId === this.o.workerId)
+      throw badRequest(`Worker ${workerId} is the leader serving this request; stop it instead`);
+    this.log.info(`Worker ${workerId} declared gone; its work moves now`);
+    await this.o.configs.putWorkerGone(workerId);
+  }
+
+  /** Graceful shutdown: stop the work (offsets flushed), say this worker is gone, leave the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.keyTimer);
+    await this.work.stopAll();
+    await this.o.configs
+      .putWorkerGone(this.o.workerId)
+      .catch((error: unknown) => this.log.warn({ err: error }, 'Could not announce the shutdown'));
+    await this.member.leave();
+    await this.o.statuses.flush();
+  }
+}
