@@ -66,7 +66,11 @@ describe('member metadata', () => {
     );
     const bytes = encodeWorkerState({ url: URL, configOffset: 7n, allocation }, 2);
     expect(bytes).toEqual(
-      Buffer.concat([hex('0002', str(URL), '0000000000000007'), hex(inner.length.toString(16).padStart(8, '0')), inner]),
+      Buffer.concat([
+        hex('0002', str(URL), '0000000000000007'),
+        hex(inner.length.toString(16).padStart(8, '0')),
+        inner,
+      ]),
     );
     expect(decodeWorkerState(bytes)).toEqual({ version: 2, url: URL, configOffset: 7n, allocation });
   });
@@ -142,13 +146,32 @@ describe('assignment', () => {
     const a = assignment({ version: 0, error: 1, connectors: ['x'] });
     const bytes = encodeAssignment(a);
     expect(bytes).toEqual(
-      hex('0000', '0001', str('L'), str(URL), '0000000000000007', '00000001', str('x'), '00000001', 'ffffffff'),
+      hex(
+        '0000',
+        '0001',
+        str('L'),
+        str(URL),
+        '0000000000000007',
+        '00000001',
+        str('x'),
+        '00000001',
+        'ffffffff',
+      ),
     );
     expect(decodeAssignment(bytes)).toEqual({ ...a, revokedConnectors: [], revokedTasks: [], delay: 0 });
   });
 
   it('reads null arrays (-1) as empty, as Java does', () => {
-    const bytes = hex('0001', '0000', str('L'), str(URL), '0000000000000000', 'ffffffff', 'ffffffff', '00000000');
+    const bytes = hex(
+      '0001',
+      '0000',
+      str('L'),
+      str(URL),
+      '0000000000000000',
+      'ffffffff',
+      'ffffffff',
+      '00000000',
+    );
     const a = decodeAssignment(bytes);
     expect(a.connectors).toEqual([]);
     expect(a.revokedTasks).toEqual([]);

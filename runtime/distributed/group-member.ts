@@ -26,12 +26,8 @@ import {
   type ConnectorsAndTasks,
   type WorkerState,
 } from './connect-protocol.ts';
-import {
-  GroupRequestError,
-  KafkaGroupClient,
-  type GroupCoordinatorClient,
-  type GroupMemberRef,
-} from './coordinator-client.ts';
+import { GroupRequestError, KafkaGroupClient, type GroupCoordinatorClient } from './coordinator-client.ts';
+import { COORDINATOR_MOVED, Heartbeat } from './heartbeat.ts';
 
 export interface GroupMemberInfo {
   memberId: string;
@@ -83,12 +79,6 @@ type Tunable =
   'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'heartbeatIntervalMs' | 'retryBackoffMs' | 'protocols';
 const EMPTY: ConnectorsAndTasks = { connectors: [], tasks: [] };
 const LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
-const COORDINATOR_MOVED = new Set([
-  'NOT_COORDINATOR',
-  'COORDINATOR_NOT_AVAILABLE',
-  'COORDINATOR_LOAD_IN_PROGRESS',
-  'NETWORK',
-]);
 
 const errorId = (error: unknown): string => (error instanceof GroupRequestError ? error.id : 'UNKNOWN');
 const isEmpty = (w: ConnectorsAndTasks): boolean => w.connectors.length === 0 && w.tasks.length === 0;
@@ -97,6 +87,7 @@ export class WorkerGroupMember {
   readonly #o: WorkerGroupMemberOptions & Required<Pick<WorkerGroupMemberOptions, Tunable>>;
   readonly #client: GroupCoordinatorClient;
   readonly #log: Logger;
+  readonly #heartbeat: Heartbeat;
   #coordinator: Broker | undefined;
   #finding: Promise<Broker> | undefined;
   #memberId = '';
@@ -113,7 +104,6 @@ export class WorkerGroupMember {
   #callbacks: Promise<void> = Promise.resolve();
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
-  #heartbeatTimer: NodeJS.Timeout | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #delayTimer: NodeJS.Timeout | undefined;
 
@@ -136,6 +126,24 @@ export class WorkerGroupMember {
         ...(options.connectionOptions ? { connectionOptions: options.connectionOptions } : {}),
       });
     this.#log = options.log ?? logger('weir.distributed.group-member');
+    this.#heartbeat = new Heartbeat(
+      this.#client,
+      { intervalMs: this.#o.heartbeatIntervalMs, retryMs: this.#o.retryBackoffMs * 2, log: this.#log },
+      {
+        current: () =>
+          this.#memberId !== '' && this.#generation >= 0
+            ? { groupId: this.#o.groupId, generationId: this.#generation, memberId: this.#memberId }
+            : undefined,
+        coordinator: () => this.#ensureCoordinator(),
+        joining: () => this.#joining,
+      },
+      {
+        alive: (sentAt) => (this.#aliveAt = Math.max(this.#aliveAt, sentAt)),
+        rebalance: () => this.requestRejoin('the group is rebalancing'),
+        lost: (id) => void this.#lose(`heartbeat answered ${id}`, id !== 'ILLEGAL_GENERATION'),
+        coordinatorMoved: () => (this.#coordinator = undefined),
+      },
+    );
   }
 
   get memberId(): string {
@@ -150,6 +158,10 @@ export class WorkerGroupMember {
   get leaderUrl(): string | undefined {
     return this.#assignment?.leaderUrl;
   }
+  /** True until a round completed, and while a new one is pending or under way. */
+  get rebalancing(): boolean {
+    return this.#rejoinNeeded || this.#joining || this.#assignment === null;
+  }
   /** The whole current assignment (null before the first one and after losing membership). */
   get assignment(): ConnectAssignment | null {
     return this.#assignment;
@@ -159,7 +171,7 @@ export class WorkerGroupMember {
     if (this.#running) return;
     this.#running = true;
     this.#watchdog = setInterval(() => this.#checkSession(), Math.min(250, this.#o.heartbeatIntervalMs));
-    this.#scheduleHeartbeat(this.#o.heartbeatIntervalMs);
+    this.#heartbeat.start();
     this.#loop = this.#run();
   }
 
@@ -194,8 +206,8 @@ export class WorkerGroupMember {
     this.#running = false;
     this.#wake?.();
     clearTimeout(this.#delayTimer);
-    await this.#enqueue(() => this.#revokeAll(reason));
-    clearTimeout(this.#heartbeatTimer);
+    await this.#enqueue(() => this.#revokeAll(reason)); // still heartbeating meanwhile
+    this.#heartbeat.stop();
     clearInterval(this.#watchdog);
     if (leave && this.#memberId !== '' && this.#coordinator) {
       await this.#client
@@ -380,51 +392,6 @@ export class WorkerGroupMember {
       `no successful heartbeat for ${budget} ms (session.timeout.ms ${this.#o.sessionTimeoutMs})`,
       false,
     );
-  }
-
-  #scheduleHeartbeat(ms: number): void {
-    clearTimeout(this.#heartbeatTimer);
-    if (this.#running) this.#heartbeatTimer = setTimeout(() => void this.#heartbeat(), ms);
-  }
-
-  async #heartbeat(): Promise<void> {
-    let next = this.#o.heartbeatIntervalMs;
-    if (this.#memberId !== '' && this.#generation >= 0) {
-      const ref: GroupMemberRef = {
-        groupId: this.#o.groupId,
-        generationId: this.#generation,
-        memberId: this.#memberId,
-      };
-      const sentAt = Date.now();
-      try {
-        await this.#client.heartbeat(await this.#ensureCoordinator(), ref);
-        if (this.#isCurrent(ref)) this.#aliveAt = Math.max(this.#aliveAt, sentAt);
-      } catch (error) {
-        next = this.#onHeartbeatError(error, ref, sentAt);
-      }
-    }
-    this.#scheduleHeartbeat(next);
-  }
-
-  #onHeartbeatError(error: unknown, ref: GroupMemberRef, sentAt: number): number {
-    const id = errorId(error);
-    if (!this.#running || ref.memberId !== this.#memberId) return this.#o.heartbeatIntervalMs;
-    if (id === 'REBALANCE_IN_PROGRESS') {
-      this.#aliveAt = Math.max(this.#aliveAt, sentAt); // the coordinator still knows this member
-      if (!this.#joining && this.#isCurrent(ref)) this.requestRejoin('the group is rebalancing');
-    } else if (id === 'UNKNOWN_MEMBER_ID' || (LOST.has(id) && !this.#joining && this.#isCurrent(ref))) {
-      void this.#lose(`heartbeat answered ${id}`, id !== 'ILLEGAL_GENERATION');
-    } else if (COORDINATOR_MOVED.has(id)) {
-      this.#coordinator = undefined;
-      return Math.min(this.#o.heartbeatIntervalMs, this.#o.retryBackoffMs * 2);
-    } else if (!this.#joining) {
-      this.#log.warn({ err: error }, `group ${this.#o.groupId}: heartbeat failed`);
-    }
-    return this.#o.heartbeatIntervalMs;
-  }
-
-  #isCurrent(ref: GroupMemberRef): boolean {
-    return ref.memberId === this.#memberId && ref.generationId === this.#generation;
   }
 
   async #ensureCoordinator(): Promise<Broker> {
