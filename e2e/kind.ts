@@ -8,6 +8,8 @@ import { cacheDir, REPO_ROOT } from '../tools/kafka/testbed.ts';
 export const KIND_VERSION = 'v0.30.0';
 export const KIND_CLUSTER = 'weir-e2e';
 export const KIND_IMAGE = 'weir:e2e';
+/** kind's default pod subnet. */
+const KIND_POD_SUBNET = '10.244.0.0/16';
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
   const result = spawnSync(command, args, { stdio: 'inherit', env, cwd: REPO_ROOT });
@@ -43,9 +45,32 @@ export function startKind(): string {
   run(kind, ['create', 'cluster', '--name', KIND_CLUSTER, '--kubeconfig', kubeconfig, '--wait', '180s']);
   run('docker', ['build', '-t', KIND_IMAGE, '.']);
   run(kind, ['load', 'docker-image', KIND_IMAGE, '--name', KIND_CLUSTER]);
+  routePodsThroughNode();
   return kubeconfig;
 }
 
+/** Tests reach pods at their IPs: route kind's pod subnet through the node container (needs root). */
+function routePodsThroughNode(): void {
+  const inspect = spawnSync(
+    'docker',
+    [
+      'inspect',
+      '-f',
+      '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+      `${KIND_CLUSTER}-control-plane`,
+    ],
+    { encoding: 'utf8' },
+  );
+  const nodeIp = inspect.stdout.trim();
+  const route = spawnSync('ip', ['route', 'replace', KIND_POD_SUBNET, 'via', nodeIp], { encoding: 'utf8' });
+  if (inspect.status !== 0 || route.status !== 0) {
+    console.warn(
+      `e2e: could not route ${KIND_POD_SUBNET} via the kind node; pod IPs may not answer from here`,
+    );
+  }
+}
+
 export function stopKind(): void {
+  spawnSync('ip', ['route', 'del', KIND_POD_SUBNET], { stdio: 'ignore' });
   run(ensureKind(), ['delete', 'cluster', '--name', KIND_CLUSTER]);
 }

@@ -1,11 +1,15 @@
-// Vitest global setup for the e2e project: the local cluster (built on first use, reused when
-// `npm run cluster:start` already runs it, stopped afterwards only if this run started it), or a
+// Vitest global setup for the e2e project: the local cluster (built on first use; the one
+// `npm run cluster:start` runs if it does, else a fresh one in .weir/e2e-cluster, removed after), or a
 // kind cluster with E2E_CLUSTER=kind. Tests read inject('kubeconfig'), inject('image') and
 // inject('cluster').
 import type { TestProject } from 'vitest/node';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../tools/kafka/testbed.ts';
 import { readClusterState, startCluster, stopCluster } from './cluster/cluster.ts';
 import { e2eCluster } from './environment.ts';
 import { KIND_IMAGE, startKind, stopKind } from './kind.ts';
+
+const E2E_CLUSTER_DIR = join(REPO_ROOT, '.weir', 'e2e-cluster');
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,8 +28,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.log(`e2e: kind cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return async () => stopKind();
   }
+  // Reuse the cluster `npm run cluster:start` runs; else a fresh one of our own, wiped afterwards.
   const already = readClusterState();
-  const state = await startCluster({ log: (line) => console.log(`e2e: ${line}`) });
+  const dir = already ? undefined : E2E_CLUSTER_DIR;
+  const state = await startCluster({ dir, reset: !already, log: (line) => console.log(`e2e: ${line}`) });
   project.provide('cluster', 'local');
   project.provide('kubeconfig', state.kubeconfig);
   // The local node agent ignores images; the same tests on kind run the image built from the Dockerfile.
@@ -34,6 +40,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     `e2e: local cluster ${already ? 'already running' : 'started'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   return async () => {
-    if (!already) await stopCluster();
+    if (!already) await stopCluster({ dir, reset: true });
   };
 }

@@ -66,11 +66,16 @@ export interface StartClusterOptions {
 const stateFile = (dir: string): string => join(dir, 'cluster.json');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** True while the process runs; a zombie (exited, not yet reaped by its new parent) counts as gone. */
 function isAlive(pid: number | undefined): boolean {
   if (pid === undefined) return false;
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
@@ -360,11 +365,12 @@ export async function stopCluster(options: { dir?: string; reset?: boolean } = {
   const state = readState(dir);
   let stopped = false;
   if (state) {
-    for (const name of [...PROCESSES].reverse()) {
-      const pid = state.pids[name];
-      if (isAlive(pid)) stopped = true;
-      await stopProcess(pid, name === 'node-agent' ? 40_000 : 15_000);
-    }
+    stopped = PROCESSES.some((name) => isAlive(state.pids[name]));
+    // The node agent first (it stops the pods), then the control plane together, etcd last.
+    await stopProcess(state.pids['node-agent'], 40_000);
+    const controlPlane = ['kube-scheduler', 'kube-controller-manager', 'kube-apiserver'] as const;
+    await Promise.all(controlPlane.map((name) => stopProcess(state.pids[name], 15_000)));
+    await stopProcess(state.pids.etcd, 15_000);
     rmSync(stateFile(dir), { force: true });
     // The pod network is the machine's: one local cluster at a time owns it.
     removePodNetwork();

@@ -1,7 +1,6 @@
 // The node agent: a kubelet for the local cluster. It registers a Node (Ready, with capacity),
 // keeps its Lease fresh, watches the pods bound to it, runs each as real processes (pod.ts), writes
 // their status, and on deletion stops them within the grace period and removes the pod.
-import { spawnSync } from 'node:child_process';
 import type { Server } from 'node:net';
 import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -19,12 +18,12 @@ import {
 import { K8S_VERSION } from '../cluster/build.ts';
 import { REPO_ROOT } from '../../tools/kafka/testbed.ts';
 import {
-  deletePodNetwork,
   ensureBridge,
   forwardToApiServer,
   hostAddressForPods,
   IpPool,
   listPodNamespaces,
+  removePodNamespace,
 } from './network.ts';
 import { PodWorker } from './pod.ts';
 import { podStatus, statusKey } from './status.ts';
@@ -59,7 +58,8 @@ export class NodeAgent {
   private readonly ips = new IpPool();
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
-  private ticking = false;
+  private readonly busy = new Set<string>();
+  private flushing = false;
   private proxy: Server | undefined;
   private readonly log: (line: string) => void;
 
@@ -105,7 +105,7 @@ export class NodeAgent {
         () => void this.reportNode().catch((e: unknown) => this.log(`node status: ${String(e)}`)),
         60_000,
       ),
-      setInterval(() => void this.tick(), 200),
+      setInterval(() => this.tick(), 200),
       setInterval(() => this.informer.list().forEach((pod) => this.observe(pod)), 5_000),
     );
     this.log(`node ${this.options.nodeName} registered; pods get addresses in ${hostAddressForPods()}/24`);
@@ -313,30 +313,39 @@ export class NodeAgent {
     this.dirty.delete(uid);
   }
 
-  private async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
-    this.ticking = true;
+  /** Advances every pod on its own (a slow one never holds up the others), then writes statuses. */
+  private tick(): void {
+    if (this.stopped) return;
+    for (const [uid, worker] of this.workers) {
+      if (this.busy.has(uid)) continue;
+      this.busy.add(uid);
+      void worker
+        .tick()
+        .catch((e: unknown) => this.log(`pod ${worker.name}: ${String(e)}`))
+        .finally(() => this.busy.delete(uid));
+    }
+    void this.flushStatuses();
+  }
+
+  private async flushStatuses(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
     try {
-      await Promise.all(
-        [...this.workers.values()].map((w) =>
-          w.tick().catch((e: unknown) => this.log(`pod ${w.name}: ${String(e)}`)),
-        ),
-      );
       const dirty = [...this.dirty];
       this.dirty.clear();
-      for (const uid of dirty) {
-        const worker = this.workers.get(uid);
-        if (worker && !worker.terminating) {
+      await Promise.all(
+        dirty.map(async (uid) => {
+          const worker = this.workers.get(uid);
+          if (!worker || worker.terminating) return;
           await this.writeStatus(worker).catch((e: unknown) => {
-            if (!notFound(e)) {
-              this.dirty.add(uid);
-              this.log(`pod ${worker.name}: status: ${String(e)}`);
-            }
+            if (notFound(e)) return;
+            this.dirty.add(uid);
+            this.log(`pod ${worker.name}: status: ${String(e)}`);
           });
-        }
-      }
+        }),
+      );
     } finally {
-      this.ticking = false;
+      this.flushing = false;
     }
   }
 
@@ -356,17 +365,7 @@ export class NodeAgent {
 /** Kills processes and removes pod networks a crashed agent may have left. */
 function cleanUpAfterEarlierAgents(log: (line: string) => void): void {
   for (const ns of listPodNamespaces()) {
-    const pids = (spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout ?? '')
-      .split('\n')
-      .filter(Boolean);
-    for (const pid of pids) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-    deletePodNetwork(ns);
-    log(`removed pod network ${ns} left by an earlier agent (${pids.length} processes killed)`);
+    const killed = removePodNamespace(ns);
+    log(`removed pod network ${ns} left by an earlier agent (${killed} processes killed)`);
   }
 }

@@ -48,9 +48,24 @@ export function ensureBridge(): void {
   ip(['link', 'set', BRIDGE, 'up']);
 }
 
-/** Removes every pod namespace left by a previous agent, then the bridge. */
+/** Kills the processes still in a pod's network namespace, then removes it; returns how many. */
+export function removePodNamespace(namespace: string): number {
+  const out = spawnSync('ip', ['netns', 'pids', namespace], { encoding: 'utf8' }).stdout ?? '';
+  const pids = out.split('\n').filter(Boolean).map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  tryIp(['netns', 'del', namespace]);
+  return pids.length;
+}
+
+/** Removes every pod namespace (killing what still runs in it), then the bridge. */
 export function removePodNetwork(): void {
-  for (const ns of listPodNamespaces()) tryIp(['netns', 'del', ns]);
+  for (const ns of listPodNamespaces()) removePodNamespace(ns);
   tryIp(['link', 'del', BRIDGE]);
 }
 
