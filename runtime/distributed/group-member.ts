@@ -244,14 +244,18 @@ export class WorkerGroupMember {
   }
 
   async #joinAndSync(): Promise<void> {
-    await this.#callbacks; // revocations finish before the member asks to rejoin
+    this.#rejoinNeeded = false; // a request from now on asks for one more round
     const coordinator = await this.#ensureCoordinator();
     const { url, configOffset } = await this.#o.metadata();
+    // Stopping work finishes before the member asks to rejoin, and it reports what it runs then.
+    for (let pending = this.#callbacks; ; pending = this.#callbacks) {
+      await pending;
+      if (pending === this.#callbacks) break;
+    }
     const protocols = metadataProtocols(
       { url, configOffset, allocation: this.#assignment },
       this.#o.protocols,
     );
-    this.#rejoinNeeded = false;
     this.#joining = true;
     try {
       const joinSentAt = Date.now();
