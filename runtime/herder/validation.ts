@@ -23,7 +23,7 @@ export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
     importance: key.importance,
     documentation: key.documentation,
     group: key.group ?? null,
-    order: key.orderInGroup,
+    order_in_group: key.orderInGroup,
     width: key.width,
     display_name: key.displayName,
     dependents: key.dependents,
@@ -48,7 +48,18 @@ export function pluginConfigKeys(plugins: PluginRegistry, name: string): ConfigK
     );
   }
   const def = configDefOf(plugin.create() as { config?: () => ConfigDef });
-  return (def?.configKeys() ?? []).map(configKeyInfo);
+  const own = (def?.configKeys() ?? []).map(configKeyInfo);
+  // As Apache Kafka Connect 4.x: a connector's own settings, then the framework's source or sink ones.
+  if (plugin.type !== 'source' && plugin.type !== 'sink') return own;
+  const framework = plugin.type === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
+  const names = new Set(own.map((k) => k.name));
+  return [
+    ...own,
+    ...framework
+      .configKeys()
+      .filter((k) => !names.has(k.name))
+      .map(configKeyInfo),
+  ];
 }
 
 function extraProblems(
@@ -155,7 +166,8 @@ export async function validateConnectorConfig(
   }));
   const groups = [...new Set([...frameworkDef.groups(), ...(ownDef?.groups() ?? [])])];
   return {
-    name: plugin.className,
+    // Java echoes connector.class as given (an alias stays an alias).
+    name: config['connector.class'] ?? plugin.className,
     error_count: configs.reduce((n, c) => n + c.value.errors.length, 0),
     groups,
     configs,

@@ -84,7 +84,7 @@ export interface ConfigKeyInfo {
   importance: string;
   documentation: string;
   group: string | null;
-  order: number;
+  order_in_group: number;
   width: string;
   display_name: string;
   dependents: string[];

@@ -40,7 +40,7 @@ export const FILE_KEY: ConfigKeyInfo = {
   importance: 'HIGH',
   documentation: 'Source filename. If not specified, the standard input will be used',
   group: null,
-  order: -1,
+  order_in_group: -1,
   width: 'NONE',
   display_name: 'file',
   dependents: [],
