@@ -1,0 +1,50 @@
+// `npm run bench -- <name> [options]`: Weir's benchmarks against Apache Kafka Connect on the same broker.
+// Benchmarks print tables; they are never part of `npm test` (tests do not assert timings).
+import { parseArgs } from 'node:util';
+import { MissingToolError } from '../tools/kafka/testbed.ts';
+import { runFileBench } from './file.ts';
+
+const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,java,raw] [--keep]
+
+  file   N lines of 100 bytes through FileStreamSource into a topic and FileStreamSink back out,
+         for Weir and Apache Kafka Connect (same broker, StringConverter, same flush settings),
+         plus Kafka's ProducerPerformance as the raw producer limit.
+  --lines N   lines (records) per run, default 1000000
+  --runs N    runs; the table shows medians, default 1
+  --only …    only these systems
+  --keep      keep the temporary folder (worker logs, files)`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      lines: { type: 'string', default: '1000000' },
+      runs: { type: 'string', default: '1' },
+      only: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const lines = Number(values.lines);
+  const runs = Number(values.runs);
+  if (values.help || positionals[0] !== 'file' || !(lines > 0) || !(runs > 0)) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const table = await runFileBench({
+    lines: Math.floor(lines),
+    runs: Math.floor(runs),
+    keep: values.keep,
+    only: values.only?.split(',').map((s) => s.trim()),
+    log: (line) => console.error(line),
+  });
+  console.log(`\n${table}`);
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(error instanceof MissingToolError ? error.message : (error as Error).stack);
+  process.exitCode = 1;
+}
