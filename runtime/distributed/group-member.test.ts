@@ -21,6 +21,8 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   joinErrors: GroupRequestError[] = [];
   heartbeatError: (() => GroupRequestError | 'hang') | undefined;
   finds = 0;
+  joinDelayMs = 0;
+  #joinPending = false;
 
   async findCoordinator(): Promise<Broker> {
     this.finds++;
@@ -28,8 +30,11 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   }
   async joinGroup(_c: Broker, r: JoinGroupRequest): Promise<JoinGroupResult> {
     this.joins.push(r);
+    this.events.push('join');
+    this.#joinPending = true;
+    await new Promise((resolve) => setTimeout(resolve, this.joinDelayMs));
+    this.#joinPending = false;
     const error = this.joinErrors.shift();
-    this.events.push(`join${error ? `:${error.id}` : ''}`);
     if (error) throw error;
     const memberId = r.memberId || 'm1';
     const metadata = r.protocols[0]?.metadata ?? Buffer.alloc(0);
@@ -45,6 +50,7 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
     return r.assignments.find((a) => a.memberId === r.memberId)?.assignment ?? Buffer.alloc(0);
   }
   async heartbeat(): Promise<void> {
+    if (this.#joinPending) throw new GroupRequestError('REBALANCE_IN_PROGRESS', 'joining');
     const error = this.heartbeatError?.();
     if (error === 'hang') return new Promise(() => {});
     if (error) {
@@ -150,8 +156,18 @@ describe('WorkerGroupMember (scripted coordinator)', () => {
     const cut = Date.now();
     c.heartbeatError = () => 'hang';
     await until(() => c.events.includes('revoked:3'));
-    expect(Date.now() - cut).toBeLessThan(400);
+    expect(Date.now() - cut).toBeLessThan(800); // session 400 ms, minus a heartbeat interval, plus scheduling
     expect(c.events.indexOf('revoked:3')).toBeLessThan(c.events.lastIndexOf('join'));
+  });
+
+  it('keeps its work through a JoinGroup longer than the session while heartbeats are answered', async () => {
+    const c = new ScriptedCoordinator();
+    start(c, [{ tasks: tasks(0) }, { tasks: tasks(1) }], 200);
+    await until(() => c.events.includes('assigned:0'));
+    c.joinDelayMs = 600;
+    member?.requestRejoin('a config change');
+    await until(() => c.events.includes('assigned:0,1'));
+    expect(c.events.filter((e) => e.startsWith('revoked'))).toEqual([]);
   });
 
   it('on REBALANCE_IN_PROGRESS rejoins and keeps its work, reporting it in its metadata', async () => {
