@@ -9,7 +9,9 @@ it('WEIR_VERSION matches package.json', () => {
   expect(WEIR_VERSION).toBe(pkg.version);
 });
 
-it('the file connectors report the same version', async () => {
+it('the built-in connectors report the same version', async () => {
   const { fileConnectorPlugins } = await import('./connectors/file/index.ts');
-  for (const plugin of fileConnectorPlugins) expect(plugin.version).toBe(WEIR_VERSION);
+  const { toolConnectorPlugins } = await import('./connectors/tools/index.ts');
+  for (const plugin of [...fileConnectorPlugins, ...toolConnectorPlugins])
+    expect(plugin.version).toBe(WEIR_VERSION);
 });

@@ -113,11 +113,15 @@ export class DistributedHerder implements Herder {
     });
     options.configs.onUpdate((update) => {
       this.work.onConfigUpdate(update);
-      if (!this.member.isLeader) return;
-      if (update.kind === 'connector' || update.kind === 'tasks' || update.kind === 'worker-gone') {
-        this.member.requestRejoin(`config change: ${update.kind} ${'name' in update ? update.name : ''}`);
+      if (update.kind === 'worker-gone' && update.name !== options.workerId && !this.stopping) {
+        // Every worker rejoins at once rather than at its next heartbeat: the gone worker's work moves now.
+        this.member.requestRejoin(`worker ${update.name} is gone`);
+        if (this.member.isLeader) void this.expel(update.name);
+        return;
       }
-      if (update.kind === 'worker-gone') void this.expel(update.name);
+      if (this.member.isLeader && (update.kind === 'connector' || update.kind === 'tasks')) {
+        this.member.requestRejoin(`config change: ${update.kind} ${update.name}`);
+      }
     });
   }
 

@@ -61,6 +61,7 @@ export class SinkTaskRunner extends WorkerTask {
   private consumed = new Map<string, PartitionOffset & { leaderEpoch: number }>();
   private readonly pausedPartitions = new Set<string>();
   private commitRequested = false;
+  private subscribing = false;
   private retryTimeoutMs = 1000;
   private lastCommit = Date.now();
   private readonly seenTopics = new Set<string>();
@@ -101,7 +102,7 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   protected async initializeAndStart(): Promise<void> {
-    const { connectorProps, worker, plugins, id } = this.options;
+    const { connectorProps, worker, plugins } = this.options;
     this.converters = createConverters(connectorProps, worker, plugins);
     this.chain = TransformationChain.fromConfig<SinkRecord>(connectorProps, plugins);
     this.errors = new RecordErrorHandler(connectorProps, this.log);
@@ -127,7 +128,23 @@ export class SinkTaskRunner extends WorkerTask {
     this.task = this.options.createTask();
     this.task.initialize(context);
     await this.task.start(this.props);
+  }
 
+  /**
+   * Subscribes the consumer. It runs after the task has reported RUNNING, as in Java: joining the
+   * connector's consumer group can take a while (a member that died stays until its session times out).
+   */
+  private async subscribe(): Promise<void> {
+    this.subscribing = true;
+    try {
+      await this.startConsuming();
+    } finally {
+      this.subscribing = false;
+    }
+  }
+
+  private async startConsuming(): Promise<void> {
+    const { connectorProps, worker, id } = this.options;
     const topics = await this.topics();
     this.consumer = new Consumer(
       consumerOptions(
@@ -156,7 +173,6 @@ export class SinkTaskRunner extends WorkerTask {
       this.streamError = error;
       this.wake?.();
     });
-    await this.task.open(this.assignment());
   }
 
   private assignment(): TopicPartition[] {
@@ -186,6 +202,7 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   protected async execute(): Promise<void> {
+    await this.subscribe();
     const flushInterval = this.options.worker.offsetFlushIntervalMs;
     while (!this.stopping) {
       if (this.streamError) throw this.streamError;
@@ -316,6 +333,8 @@ export class SinkTaskRunner extends WorkerTask {
 
   protected interrupt(): void {
     this.wake?.();
+    // A consumer still joining its group would hold the stop up until the join completes.
+    if (this.subscribing) void this.consumer?.close(true).catch(() => {});
   }
 
   protected async close(): Promise<void> {

@@ -42,7 +42,9 @@ export abstract class WorkerTask {
       this.report(this.targetState === 'PAUSED' ? 'PAUSED' : 'RUNNING');
       await this.execute();
     } catch (error) {
-      this.fail(error);
+      // Stopping may interrupt a task mid-call (a consumer closed while it joins): that is no failure.
+      if (this.stopping) this.log.debug({ err: error }, 'task interrupted while stopping');
+      else this.fail(error);
     } finally {
       await this.close().catch((error: unknown) =>
         this.log.warn({ err: error }, 'task did not close cleanly'),

@@ -228,6 +228,7 @@ export class Worker {
       return;
     }
     this.tasks.set(taskKey(id), runner);
+    this.log.info({ connector: id.connector, task: id.task }, `Starting task ${taskKey(id)}`);
     runner.start();
   }
 

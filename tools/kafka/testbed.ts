@@ -204,6 +204,8 @@ function serverProperties(dir: string, host: string, port: number, controllerPor
     'share.coordinator.state.topic.replication.factor=1',
     'share.coordinator.state.topic.min.isr=1',
     'group.initial.rebalance.delay.ms=0',
+    // Tests use short session timeouts to see failover quickly.
+    'group.min.session.timeout.ms=1000',
     'auto.create.topics.enable=true',
     '',
   ].join('\n');
