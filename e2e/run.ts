@@ -9,8 +9,8 @@ if (reason) {
   console.log(reason);
   process.exit(0);
 }
-const vitest = join(REPO_ROOT, 'node_modules', '.bin', 'vitest');
-const result = spawnSync(vitest, ['run', '--project', 'e2e', ...process.argv.slice(2)], {
+const vitest = join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+const result = spawnSync(process.execPath, [vitest, 'run', '--project', 'e2e', ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: REPO_ROOT,
 });

@@ -73,7 +73,7 @@ function countPackages(): number {
 }
 
 /**
- * Builds the control plane once into the cache (about 7 minutes on 2 cores the first time; Go's own
+ * Builds the control plane once into the cache (about 9 minutes on 2 cores the first time; Go's own
  * module and build caches stay at Go's defaults, outside the checkout). Later calls return at once.
  */
 export async function ensureClusterBinaries(
@@ -90,7 +90,7 @@ export async function ensureClusterBinaries(
   const started = Date.now();
   log(
     `Building Kubernetes ${K8S_VERSION} (apiserver, controller-manager, scheduler, kubectl) and etcd ` +
-      `${ETCD_VERSION} into ${bin} with ${go.stdout.trim()} (first run only, about 7 min on 2 cores)…`,
+      `${ETCD_VERSION} into ${bin} with ${go.stdout.trim()} (first run only, about 9 min on 2 cores)…`,
   );
   log('  downloading modules from the Go module proxy…');
   const download = spawnSync('go', ['mod', 'download'], { cwd: HERE, env: goEnv(), stdio: 'inherit' });
