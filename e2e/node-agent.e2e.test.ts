@@ -2,10 +2,12 @@
 // mountPaths, a service-account token that the API server accepts, probes, init containers,
 // restart policies, weir:* images, and deletion within the grace period.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
+import { hostAddressForPods } from './cluster/cluster.ts';
 import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
 
 let k: Kube;
@@ -247,5 +249,77 @@ describe('container life', () => {
     await expect(
       fetch(`http://${ready.status?.podIP}:8080/`, { signal: AbortSignal.timeout(1000) }),
     ).rejects.toThrow();
+  });
+});
+
+describe('pod networking', () => {
+  it('lets a pod reach another pod at its IP, and the machine at hostAddressForPods()', async () => {
+    const heard: { line: string; from: string }[] = [];
+    const server = createServer((socket) => {
+      socket.once('data', (data) => {
+        heard.push({ line: data.toString().trim(), from: socket.remoteAddress ?? '' });
+        socket.end('welcome\n');
+      });
+    });
+    const host = local ? hostAddressForPods() : '127.0.0.1';
+    await new Promise<void>((resolveListen) => server.listen(0, host, resolveListen));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      await k.core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: { name: 'peer' },
+          spec: {
+            containers: [
+              {
+                name: 'peer',
+                image: inject('image'),
+                command: ['node', '-e', "require('http').createServer((q,r)=>r.end('peer')).listen(8080)"],
+                readinessProbe: { httpGet: { port: 8080, path: '/' }, periodSeconds: 1 },
+              },
+            ],
+          },
+        },
+      });
+      const peer = await eventually('the peer to be ready', async () => {
+        const p = await pod('peer');
+        return isReady(p) ? p : undefined;
+      });
+      const client = [
+        "const net = require('node:net');",
+        'const [peer, host, port] = process.argv.slice(1);',
+        "fetch('http://' + peer + ':8080/').then((r) => r.text()).then((body) => {",
+        "  if (body !== 'peer') process.exit(2);",
+        "  if (host === '-') process.exit(0);",
+        '  const s = net.connect(Number(port), host, () => s.write(`hello from ${process.env.HOSTNAME}\\n`));',
+        "  s.on('data', (d) => process.exit(d.toString().startsWith('welcome') ? 0 : 3));",
+        "  s.on('error', () => process.exit(4));",
+        '}, () => process.exit(1));',
+      ].join('\n');
+      await k.core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: { name: 'client' },
+          spec: {
+            restartPolicy: 'Never',
+            containers: [
+              {
+                name: 'client',
+                image: inject('image'),
+                command: ['node', '-e', client, peer.status?.podIP ?? '', local ? host : '-', String(port)],
+              },
+            ],
+          },
+        },
+      });
+      const done = await eventually('the client to finish', async () => {
+        const p = await pod('client');
+        return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed' ? p : undefined;
+      });
+      expect(done.status?.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(0);
+      if (local) expect(heard).toEqual([{ line: 'hello from client', from: done.status?.podIP }]);
+    } finally {
+      server.close();
+    }
   });
 });
