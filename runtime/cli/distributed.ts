@@ -2,11 +2,13 @@
 // (group membership) → REST. SIGTERM/SIGINT stop the work, flush offsets, announce the departure so
 // the others take the work over at once, leave the group and exit 0.
 import { hostname } from 'node:os';
+import { resolveWorkerProperties } from '../config/config-providers.ts';
 import { readPropertiesFile } from '../config/properties.ts';
 import { parseDistributedConfig, type WorkerConfig } from '../config/worker-config.ts';
 import { DistributedHerder } from '../herder/distributed-herder.ts';
 import { logger } from '../logging.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
+import { restAuthenticator } from '../rest/auth.ts';
 import { createRestApp, startRestServer } from '../rest/server.ts';
 import { KafkaConfigStore } from '../storage/kafka-config-store.ts';
 import { KafkaOffsetStore } from '../storage/kafka-offset-store.ts';
@@ -38,7 +40,7 @@ function topicSettings(props: Readonly<Record<string, string>>, prefix: string):
 export async function runDistributed(args: string[]): Promise<void> {
   const [workerFile] = args;
   if (!workerFile) throw new Error('usage: weir connect-distributed <worker.properties>');
-  const props = readPropertiesFile(workerFile);
+  const props = resolveWorkerProperties(readPropertiesFile(workerFile));
   const { worker: config, distributed } = parseDistributedConfig(props);
   const { workerId, url } = advertisedUrl(config);
   const kafkaClusterId = await lookupKafkaClusterId(config);
@@ -78,7 +80,12 @@ export async function runDistributed(args: string[]): Promise<void> {
     statuses,
     kafkaClusterId,
   });
-  const app = createRestApp({ herder, version: WEIR_VERSION, commit: WEIR_COMMIT });
+  const app = createRestApp({
+    herder,
+    version: WEIR_VERSION,
+    commit: WEIR_COMMIT,
+    authenticate: restAuthenticator(config.restToken, distributed.adminToken),
+  });
   const rest = await startRestServer({ listeners: config.listeners.join(','), app });
   log.info(
     `REST server listening at ${rest.urls.join(', ')}; worker ${workerId} joins group ${distributed.groupId}`,

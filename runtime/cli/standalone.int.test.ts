@@ -118,4 +118,27 @@ describe('weir connect-standalone', () => {
     await waitFor('every line in the sink', () => missing().length === 0, 60_000).catch(() => {});
     expect(missing()).toEqual([]);
   });
+
+  it('requires the REST token when one is set, except for /health, and resolves env placeholders', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-auth-'));
+    process.env.WEIR_TEST_REST_TOKEN = 's3cret';
+    const worker = await startWeirStandalone({
+      dir,
+      bootstrap: kafkaBootstrap(),
+      worker: {
+        'config.providers': 'env',
+        'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
+        'weir.rest.token': '${env:WEIR_TEST_REST_TOKEN}',
+      },
+    });
+    workers.push(worker);
+    expect((await http('GET', `${worker.url}/health`)).status).toBe(200);
+    const refused = await http('GET', `${worker.url}/connectors`);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error_code: 401 });
+    const allowed = await http('GET', `${worker.url}/connectors`, undefined, {
+      authorization: 'Bearer s3cret',
+    });
+    expect(allowed.status).toBe(200);
+  });
 });

@@ -4,12 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Admin } from '@platformatic/kafka';
+import { resolveWorkerProperties } from '../config/config-providers.ts';
 import { readPropertiesFile } from '../config/properties.ts';
 import { parseWorkerConfig, standaloneWorkerConfigDef, type WorkerConfig } from '../config/worker-config.ts';
 import { WeirError } from '../errors.ts';
 import { StandaloneHerder } from '../herder/standalone-herder.ts';
 import { logger } from '../logging.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
+import { restAuthenticator } from '../rest/auth.ts';
 import { createRestApp, startRestServer } from '../rest/server.ts';
 import { FileOffsetStore } from '../storage/file-offset-store.ts';
 import { MemoryStatusStore } from '../storage/status-store.ts';
@@ -83,7 +85,10 @@ export async function runStandalone(args: string[]): Promise<void> {
       'usage: weir connect-standalone <worker.properties> [<connector.properties>…]',
     );
   }
-  const config = parseWorkerConfig(readPropertiesFile(workerFile), standaloneWorkerConfigDef());
+  const config = parseWorkerConfig(
+    resolveWorkerProperties(readPropertiesFile(workerFile)),
+    standaloneWorkerConfigDef(),
+  );
   const offsets = new FileOffsetStore(config.offsetStorageFileFilename as string);
   await offsets.start();
   const plugins = builtinPlugins();
@@ -97,7 +102,12 @@ export async function runStandalone(args: string[]): Promise<void> {
     statuses: new MemoryStatusStore(),
   });
   // REST first, as in Java: /health answers "starting" while the worker connects to Kafka.
-  const app = createRestApp({ herder, version: WEIR_VERSION, commit: WEIR_COMMIT });
+  const app = createRestApp({
+    herder,
+    version: WEIR_VERSION,
+    commit: WEIR_COMMIT,
+    authenticate: restAuthenticator(config.restToken),
+  });
   const rest = await startRestServer({ listeners: config.listeners.join(','), app });
   log.info(`REST server listening at ${rest.urls.join(', ')}; worker id ${workerId}`);
 

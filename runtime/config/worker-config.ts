@@ -73,7 +73,14 @@ const common = (): ConfigDef =>
       validator: Validators.in('All', 'None', 'Principal'),
       importance: 'MEDIUM',
     })
-    .define('config.providers', { type: 'LIST', defaultValue: '', importance: 'LOW' });
+    .define('config.providers', { type: 'LIST', defaultValue: '', importance: 'LOW' })
+    .define('weir.rest.token', {
+      type: 'PASSWORD',
+      defaultValue: null,
+      importance: 'MEDIUM',
+      documentation:
+        'When set (or WEIR_REST_TOKEN is), every REST request but GET /health needs "Authorization: Bearer <token>".',
+    });
 
 export function standaloneWorkerConfigDef(): ConfigDef {
   return common().define('offset.storage.file.filename', {
@@ -206,6 +213,8 @@ export interface WorkerConfig {
   readonly topicTrackingEnable: boolean;
   readonly topicTrackingAllowReset: boolean;
   readonly offsetStorageFileFilename?: string;
+  /** Bearer token the REST API requires, or null for an open API. */
+  readonly restToken: string | null;
 }
 
 /** Parses worker settings; throws a ConfigException listing every problem. */
@@ -231,5 +240,6 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, def: 
     topicTrackingEnable: v['topic.tracking.enable'] as boolean,
     topicTrackingAllowReset: v['topic.tracking.allow.reset'] as boolean,
     offsetStorageFileFilename: (v['offset.storage.file.filename'] as string | undefined) ?? undefined,
+    restToken: (v['weir.rest.token'] as string | null) ?? process.env.WEIR_REST_TOKEN ?? null,
   };
 }

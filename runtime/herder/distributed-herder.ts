@@ -18,6 +18,7 @@ import {
   WeirError,
 } from '../errors.ts';
 import { logger } from '../logging.ts';
+import { authorizationHeader } from '../rest/auth.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type {
   ConfigInfos,
@@ -195,7 +196,11 @@ export class DistributedHerder implements Herder {
       new URL(`connectors/${encodeURIComponent(name)}/tasks?forward=true`, leader),
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...signatureHeaders(body, key) },
+        headers: {
+          'content-type': 'application/json',
+          ...authorizationHeader(this.o.config.restToken),
+          ...signatureHeaders(body, key),
+        },
         body,
         signal: AbortSignal.timeout(30_000),
       },

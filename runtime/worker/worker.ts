@@ -3,6 +3,7 @@
 // the worker only does it.
 import type { Logger } from 'pino';
 import type { Connector, Props, SinkTask, SourceTask } from '../api/index.ts';
+import { configProviders, resolvePlaceholders, type ConfigProvider } from '../config/config-providers.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { traceOf } from '../errors.ts';
 import { logger } from '../logging.ts';
@@ -43,10 +44,18 @@ export class Worker {
   private readonly tasks = new Map<string, WorkerTask>();
   private readonly log: Logger = logger('org.apache.kafka.connect.runtime.Worker');
 
+  /** ${provider:path:key} placeholders in connector settings resolve when they start, never in stored configs. */
+  private readonly providers: Map<string, ConfigProvider>;
+
   constructor(options: WorkerOptions) {
     this.options = options;
     this.workerId = options.workerId;
     this.config = options.config;
+    this.providers = configProviders(options.config.originals);
+  }
+
+  private resolve(props: Props): Props {
+    return resolvePlaceholders(props, this.providers);
   }
 
   private generation(): number {
@@ -83,6 +92,7 @@ export class Worker {
     let instance: Connector;
     try {
       instance = this.createConnector(props);
+      props = this.resolve(props);
     } catch (error) {
       this.reportConnector(name, 'FAILED', traceOf(error));
       return false;
@@ -195,6 +205,8 @@ export class Worker {
     });
     let runner: WorkerTask;
     try {
+      connectorProps = this.resolve(connectorProps);
+      taskProps = this.resolve(taskProps);
       const plugin = this.createConnector(connectorProps);
       const taskClass = plugin.taskClass() as new () => SourceTask | SinkTask;
       const common = {

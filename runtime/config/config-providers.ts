@@ -1,0 +1,114 @@
+// Config providers, as Kafka's ConfigProvider: `${provider:[path:]key}` placeholders in worker and
+// connector settings are replaced when the settings are used, so secrets need not sit in a properties
+// file or in the config topic. Configured like Kafka's:
+//   config.providers=env,file,directory
+//   config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
+// EnvVarConfigProvider: ${env:VAR}; FileConfigProvider: ${file:/path/to.properties:key};
+// DirectoryConfigProvider: ${directory:/path/to/dir:filename} (the file's content).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigException } from '../api/index.ts';
+import { parseProperties } from './properties.ts';
+
+export type ConfigProvider = (path: string, key: string) => string | undefined;
+
+const PROVIDER_CLASSES: Record<string, (config: Record<string, string>) => ConfigProvider> = {
+  EnvVarConfigProvider: (config) => {
+    const allow = config['allowlist.pattern'] ? new RegExp(`^(?:${config['allowlist.pattern']})$`) : null;
+    return (_path, key) => (allow && !allow.test(key) ? undefined : process.env[key]);
+  },
+  FileConfigProvider: () => (path, key) => {
+    if (!path) return undefined;
+    return parseProperties(readFileSync(path, 'utf8'), path)[key];
+  },
+  DirectoryConfigProvider: () => (path, key) => {
+    if (!path) return undefined;
+    return readFileSync(join(path, key), 'utf8');
+  },
+};
+
+/** The providers named in `config.providers`, each configured by config.providers.<name>.class / .param.*. */
+export function configProviders(props: Readonly<Record<string, string>>): Map<string, ConfigProvider> {
+  const providers = new Map<string, ConfigProvider>();
+  const names = (props['config.providers'] ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    const className = props[`config.providers.${name}.class`]?.trim();
+    if (!className) {
+      throw new ConfigException(
+        `config.providers.${name}.class`,
+        undefined,
+        `Missing required configuration "config.providers.${name}.class": the class of config provider "${name}", e.g. org.apache.kafka.common.config.provider.EnvVarConfigProvider`,
+      );
+    }
+    const simple = className.slice(className.lastIndexOf('.') + 1);
+    const factory = PROVIDER_CLASSES[simple];
+    if (!factory) {
+      throw new ConfigException(
+        `config.providers.${name}.class`,
+        className,
+        `unknown config provider; known: ${Object.keys(PROVIDER_CLASSES).join(', ')}`,
+      );
+    }
+    const prefix = `config.providers.${name}.param.`;
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(props)) if (k.startsWith(prefix)) params[k.slice(prefix.length)] = v;
+    providers.set(name, factory(params));
+  }
+  return providers;
+}
+
+const PLACEHOLDER = /\$\{([^}:]+):(?:([^}]*):)?([^}:]+)\}/g;
+
+/**
+ * Replaces `${provider:[path:]key}` in every value. An unknown provider is left as written (as Kafka
+ * does); a known provider that has no value for the key is an error naming the setting.
+ */
+export function resolvePlaceholders(
+  props: Readonly<Record<string, string>>,
+  providers: ReadonlyMap<string, ConfigProvider>,
+): Record<string, string> {
+  if (providers.size === 0) return { ...props };
+  const out: Record<string, string> = {};
+  const problems: { name: string; message: string }[] = [];
+  for (const [name, value] of Object.entries(props)) {
+    if (name.startsWith('config.providers')) {
+      out[name] = value;
+      continue;
+    }
+    out[name] = value.replace(
+      PLACEHOLDER,
+      (whole, provider: string, path: string | undefined, key: string) => {
+        const resolve = providers.get(provider);
+        if (!resolve) return whole;
+        let resolved: string | undefined;
+        try {
+          resolved = resolve(path ?? '', key);
+        } catch (error) {
+          problems.push({
+            name,
+            message: `${name}: ${whole} could not be read: ${(error as Error).message}`,
+          });
+          return whole;
+        }
+        if (resolved === undefined) {
+          problems.push({
+            name,
+            message: `${name}: ${whole} has no value (config provider "${provider}" knows no "${key}")`,
+          });
+          return whole;
+        }
+        return resolved;
+      },
+    );
+  }
+  if (problems.length > 0) throw new ConfigException(problems);
+  return out;
+}
+
+/** Worker settings with their placeholders resolved by the providers they configure. */
+export function resolveWorkerProperties(props: Readonly<Record<string, string>>): Record<string, string> {
+  return resolvePlaceholders(props, configProviders(props));
+}
