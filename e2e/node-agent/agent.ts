@@ -58,6 +58,7 @@ export class NodeAgent {
   private readonly ips = new IpPool();
   private readonly timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private readonly since = new Date();
   private readonly busy = new Set<string>();
   private flushing = false;
   private proxy: Server | undefined;
@@ -131,7 +132,7 @@ export class NodeAgent {
       reason,
       message,
       lastHeartbeatTime: now,
-      lastTransitionTime: now,
+      lastTransitionTime: this.since,
     });
     return {
       capacity,
