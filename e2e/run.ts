@@ -13,5 +13,6 @@ const vitest = join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const result = spawnSync(process.execPath, [vitest, 'run', '--project', 'e2e', ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: REPO_ROOT,
+  env: { ...process.env, WEIR_E2E: '1' },
 });
 process.exit(result.status ?? 1);
