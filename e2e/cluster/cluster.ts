@@ -14,12 +14,14 @@ import {
 } from 'node:fs';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { freePort, REPO_ROOT } from '../../tools/kafka/testbed.ts';
 import { ensureBridge, hostAddressForPods, podCidr, removePodNetwork } from '../node-agent/network.ts';
 import { binary, ensureClusterBinaries, K8S_VERSION } from './build.ts';
-import { ensureCredentials, kubeconfig, type ClusterCredentials, type Credential } from './certs.ts';
+import { ensureCredentials, kubeconfig, type Credential } from './certs.ts';
+import { controlPlaneArgs } from './flags.ts';
 
 export { hostAddressForPods } from '../node-agent/network.ts';
 
@@ -177,68 +179,6 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function controlPlaneArgs(state: ClusterState, creds: ClusterCredentials): Record<string, string[]> {
-  const { ports, dir } = state;
-  const etcdUrl = `http://127.0.0.1:${ports.etcd}`;
-  const peerUrl = `http://127.0.0.1:${ports.etcdPeer}`;
-  const kc = (name: string): string => join(dir, `${name}.kubeconfig`);
-  return {
-    etcd: [
-      '--name=weir',
-      `--data-dir=${join(dir, 'etcd')}`,
-      `--listen-client-urls=${etcdUrl}`,
-      `--advertise-client-urls=${etcdUrl}`,
-      `--listen-peer-urls=${peerUrl}`,
-      `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=weir=${peerUrl}`,
-      '--unsafe-no-fsync',
-      '--log-level=warn',
-    ],
-    'kube-apiserver': [
-      `--etcd-servers=${etcdUrl}`,
-      `--secure-port=${ports.apiserver}`,
-      '--bind-address=127.0.0.1',
-      `--advertise-address=${hostAddressForPods()}`,
-      `--tls-cert-file=${creds.apiserver.cert}`,
-      `--tls-private-key-file=${creds.apiserver.key}`,
-      `--client-ca-file=${creds.ca.cert}`,
-      `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      '--allow-privileged=true',
-      '--authorization-mode=Node,RBAC',
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${creds.serviceAccountPub}`,
-      `--service-account-signing-key-file=${creds.serviceAccountKey}`,
-      `--cert-dir=${join(dir, 'apiserver-certs')}`,
-      '--v=1',
-    ],
-    'kube-controller-manager': [
-      `--kubeconfig=${kc('controller-manager')}`,
-      `--authentication-kubeconfig=${kc('controller-manager')}`,
-      `--authorization-kubeconfig=${kc('controller-manager')}`,
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${ports.controllerManager}`,
-      `--service-account-private-key-file=${creds.serviceAccountKey}`,
-      `--root-ca-file=${creds.ca.cert}`,
-      `--cluster-signing-cert-file=${creds.ca.cert}`,
-      `--cluster-signing-key-file=${creds.ca.key}`,
-      '--use-service-account-credentials=true',
-      `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      '--cluster-name=weir-local',
-      '--v=1',
-    ],
-    'kube-scheduler': [
-      `--kubeconfig=${kc('scheduler')}`,
-      `--authentication-kubeconfig=${kc('scheduler')}`,
-      `--authorization-kubeconfig=${kc('scheduler')}`,
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${ports.scheduler}`,
-      '--v=1',
-    ],
-  };
-}
-
 /**
  * Starts the cluster (building it first if needed) and resolves once the API server is ready, the
  * `default` service account exists and the node is Ready. Harmless when it already runs.
@@ -253,6 +193,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   if (running) return running;
   await stopCluster({ dir }); // whatever is left of a half-dead cluster
   await ensureClusterBinaries(log);
+  claimPodNetwork(dir);
   ensureBridge();
   const started = Date.now();
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -280,7 +221,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   writeFileSync(join(dir, 'scheduler.kubeconfig'), kubeconfig(server, creds.ca, creds.scheduler));
   const adminKubeconfig = join(dir, 'admin.kubeconfig');
   writeFileSync(adminKubeconfig, kubeconfig(server, creds.ca, creds.admin));
-  const args = controlPlaneArgs(state, creds);
+  const args = controlPlaneArgs(state, creds, SERVICE_CIDR);
   try {
     startProcess(state, 'etcd', binary('etcd'), args.etcd ?? []);
     await waitFor('etcd did not become healthy', state, 'etcd', () => etcdHealthy(ports.etcd));
@@ -356,6 +297,36 @@ async function stopProcess(pid: number | undefined, graceMs: number): Promise<vo
   while (isAlive(pid)) await sleep(50);
 }
 
+// The pod network (bridge, addresses, namespaces) is the machine's: one local cluster at a time owns
+// it, recorded in a file that does not outlive a reboot.
+const NETWORK_OWNER = join(existsSync('/run') ? '/run' : tmpdir(), 'weir-pod-network.json');
+
+function networkOwner(): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(NETWORK_OWNER, 'utf8')) as { dir: string }).dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function claimPodNetwork(dir: string): void {
+  const owner = networkOwner();
+  if (owner !== undefined && owner !== dir && readClusterState(owner)) {
+    throw new Error(
+      `the pod network ${podCidr()} belongs to the local cluster in ${owner}, which runs; ` +
+        'stop it first (npm run cluster:stop in its checkout), or use it',
+    );
+  }
+  writeFileSync(NETWORK_OWNER, JSON.stringify({ dir }));
+}
+
+function releasePodNetwork(dir: string): void {
+  const owner = networkOwner();
+  if (owner !== undefined && owner !== dir) return;
+  removePodNetwork();
+  rmSync(NETWORK_OWNER, { force: true });
+}
+
 /**
  * Stops the cluster in `dir` (node agent and its pods first, etcd last) and removes the pod
  * network. `reset` also wipes the state folder and the kubeconfig. Resolves to whether anything ran.
@@ -372,8 +343,7 @@ export async function stopCluster(options: { dir?: string; reset?: boolean } = {
     await Promise.all(controlPlane.map((name) => stopProcess(state.pids[name], 15_000)));
     await stopProcess(state.pids.etcd, 15_000);
     rmSync(stateFile(dir), { force: true });
-    // The pod network is the machine's: one local cluster at a time owns it.
-    removePodNetwork();
+    releasePodNetwork(dir);
   }
   if (options.reset) {
     rmSync(dir, { recursive: true, force: true });
