@@ -18,7 +18,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { freePort, REPO_ROOT } from '../../tools/kafka/testbed.ts';
-import { ensureBridge, hostAddressForPods, podCidr, removePodNetwork } from '../node-agent/network.ts';
+import {
+  ensureBridge,
+  hostAddressForPods,
+  podCidr,
+  podNetworkProblem,
+  removePodNetwork,
+} from '../node-agent/network.ts';
 import { binary, ensureClusterBinaries, K8S_VERSION } from './build.ts';
 import { ensureCredentials, kubeconfig, type Credential } from './certs.ts';
 import { controlPlaneArgs } from './flags.ts';
@@ -192,6 +198,8 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
   const running = readClusterState(dir);
   if (running) return running;
   await stopCluster({ dir }); // whatever is left of a half-dead cluster
+  const problem = podNetworkProblem();
+  if (problem) throw new Error(problem);
   await ensureClusterBinaries(log);
   claimPodNetwork(dir);
   ensureBridge();
