@@ -1,0 +1,170 @@
+// The worker pod of a KafkaConnect: one container running `weir connect-distributed` on the
+// generated worker.properties, restricted-Pod-Security friendly by default.
+//
+// Environment the runtime reads: WEIR_POD_IP (rest.advertised.host.name=${env:WEIR_POD_IP}),
+// WEIR_ADMIN_TOKEN (admin endpoints), WEIR_REST_TOKEN (bearer token every REST call but /health
+// must carry), WEIR_LOG_LEVEL, WEIR_LOG_FORMAT, WEIR_LOG_CONFIG (log4j.properties with per-logger
+// levels).
+import type {
+  V1Container,
+  V1EnvVar,
+  V1PodSpec,
+  V1Probe,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
+import type { KafkaConnect, Probe } from '../api/types.ts';
+import {
+  ADMIN_TOKEN_KEY,
+  CLIENT_CERT_DIR,
+  CONFIG_DIR,
+  connectNames,
+  CONTAINER_NAME,
+  LOG_PROPERTIES,
+  REST_PORT,
+  REST_PORT_NAME,
+  REST_TOKEN_KEY,
+  SASL_DIR,
+  TRUSTED_DIR,
+  WORKER_PROPERTIES,
+} from './names.ts';
+import { POD_IP_ENV, taskShutdownTimeoutMs } from './worker-properties.ts';
+import type { OperatorSettings } from './connect-cluster.ts';
+
+/** Time a stopping worker has beyond task.shutdown.graceful.timeout.ms (leave the group, flush). */
+export const SHUTDOWN_MARGIN_SECONDS = 30;
+export const MIN_GRACE_SECONDS = 60;
+const NON_ROOT_UID = 1000;
+
+export function terminationGracePeriodSeconds(kc: KafkaConnect): number {
+  const fromTemplate = kc.spec.template?.pod?.terminationGracePeriodSeconds;
+  if (fromTemplate !== undefined) return fromTemplate;
+  return Math.max(MIN_GRACE_SECONDS, Math.ceil(taskShutdownTimeoutMs(kc) / 1000) + SHUTDOWN_MARGIN_SECONDS);
+}
+
+function probe(p: Probe | undefined, defaults: Required<Probe>): V1Probe {
+  return {
+    httpGet: { path: '/health', port: REST_PORT_NAME, scheme: 'HTTP' },
+    initialDelaySeconds: p?.initialDelaySeconds ?? defaults.initialDelaySeconds,
+    timeoutSeconds: p?.timeoutSeconds ?? defaults.timeoutSeconds,
+    periodSeconds: p?.periodSeconds ?? defaults.periodSeconds,
+    failureThreshold: p?.failureThreshold ?? defaults.failureThreshold,
+  };
+}
+
+/** Secret volumes and mounts for TLS and SASL credentials, one per Secret, read-only. */
+export function credentialVolumes(kc: KafkaConnect): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  const volumes: V1Volume[] = [];
+  const mounts: V1VolumeMount[] = [];
+  const add = (
+    name: string,
+    secretName: string,
+    mountPath: string,
+    items?: { key: string; path: string }[],
+  ) => {
+    volumes.push({ name, secret: { secretName, defaultMode: 0o440, ...(items ? { items } : {}) } });
+    mounts.push({ name, mountPath, readOnly: true });
+  };
+  const trusted = [...new Set((kc.spec.tls?.trustedCertificates ?? []).map((c) => c.secretName))];
+  trusted.forEach((secretName, i) => add(`weir-trusted-${i}`, secretName, `${TRUSTED_DIR}/${secretName}`));
+  const auth = kc.spec.authentication;
+  if (auth?.type === 'tls' && auth.certificateAndKey) {
+    add('weir-client-cert', auth.certificateAndKey.secretName, CLIENT_CERT_DIR);
+  } else if (auth?.passwordSecret) {
+    add('weir-sasl', auth.passwordSecret.secretName, SASL_DIR, [
+      { key: auth.passwordSecret.password, path: 'password' },
+    ]);
+  }
+  return { volumes, mounts };
+}
+
+/** Names of the Secrets the pods mount or read (their versions go into the config hash). */
+export function referencedSecrets(kc: KafkaConnect): string[] {
+  const { volumes } = credentialVolumes(kc);
+  return [...volumes.map((v) => v.secret!.secretName!), connectNames(kc.metadata.name).credentials];
+}
+
+function env(kc: KafkaConnect): V1EnvVar[] {
+  const credentials = connectNames(kc.metadata.name).credentials;
+  const root = kc.spec.logging?.loggers?.['root'] ?? 'INFO';
+  const own: V1EnvVar[] = [
+    { name: POD_IP_ENV, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
+    { name: 'WEIR_POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+    { name: 'WEIR_ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: credentials, key: ADMIN_TOKEN_KEY } } },
+    { name: 'WEIR_REST_TOKEN', valueFrom: { secretKeyRef: { name: credentials, key: REST_TOKEN_KEY } } },
+    { name: 'WEIR_LOG_LEVEL', value: root },
+    { name: 'WEIR_LOG_FORMAT', value: 'json' },
+    { name: 'WEIR_LOG_CONFIG', value: `${CONFIG_DIR}/${LOG_PROPERTIES}` },
+  ];
+  const user = (kc.spec.template?.connectContainer?.env ?? []).filter((e) => !e.name.startsWith('WEIR_'));
+  return [...own, ...user];
+}
+
+export function connectContainer(kc: KafkaConnect, settings: OperatorSettings): V1Container {
+  const container = kc.spec.template?.connectContainer;
+  const userMounts = (container?.volumeMounts ?? []).filter(
+    (m) => !(m.mountPath === '/tmp' || m.mountPath === '/etc/weir' || m.mountPath.startsWith('/etc/weir/')),
+  );
+  return {
+    name: CONTAINER_NAME,
+    image: kc.spec.image ?? settings.defaultImage,
+    ...(settings.imagePullPolicy ? { imagePullPolicy: settings.imagePullPolicy } : {}),
+    args: ['connect-distributed', `${CONFIG_DIR}/${WORKER_PROPERTIES}`],
+    ports: [{ name: REST_PORT_NAME, containerPort: REST_PORT, protocol: 'TCP' }],
+    env: env(kc),
+    ...(kc.spec.resources ? { resources: kc.spec.resources } : {}),
+    readinessProbe: probe(kc.spec.readinessProbe, {
+      initialDelaySeconds: 5,
+      timeoutSeconds: 5,
+      periodSeconds: 5,
+      failureThreshold: 3,
+    }),
+    livenessProbe: probe(kc.spec.livenessProbe, {
+      initialDelaySeconds: 60,
+      timeoutSeconds: 5,
+      periodSeconds: 10,
+      failureThreshold: 3,
+    }),
+    volumeMounts: [
+      { name: 'weir-config', mountPath: CONFIG_DIR, readOnly: true },
+      { name: 'weir-tmp', mountPath: '/tmp' },
+      ...credentialVolumes(kc).mounts,
+      ...userMounts,
+    ],
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      ...(container?.securityContext ?? {}),
+    },
+  };
+}
+
+export function connectPodSpec(kc: KafkaConnect, settings: OperatorSettings): V1PodSpec {
+  const pod = kc.spec.template?.pod;
+  const userVolumes = (pod?.volumes ?? []).filter((v) => !v.name.startsWith('weir-'));
+  return {
+    serviceAccountName: connectNames(kc.metadata.name).serviceAccount,
+    automountServiceAccountToken: false,
+    terminationGracePeriodSeconds: terminationGracePeriodSeconds(kc),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: NON_ROOT_UID,
+      runAsGroup: NON_ROOT_UID,
+      fsGroup: NON_ROOT_UID,
+      seccompProfile: { type: 'RuntimeDefault' },
+      ...(pod?.securityContext ?? {}),
+    },
+    ...(pod?.affinity ? { affinity: pod.affinity } : {}),
+    ...(pod?.tolerations ? { tolerations: pod.tolerations } : {}),
+    ...(pod?.priorityClassName ? { priorityClassName: pod.priorityClassName } : {}),
+    containers: [connectContainer(kc, settings)],
+    volumes: [
+      { name: 'weir-config', configMap: { name: connectNames(kc.metadata.name).configMap } },
+      { name: 'weir-tmp', emptyDir: { sizeLimit: '256Mi' } },
+      ...credentialVolumes(kc).volumes,
+      ...userVolumes,
+    ],
+  };
+}
