@@ -13,7 +13,7 @@ import type {
   V1Secret,
   V1Service,
   V1ServiceAccount,
-} from '@kubernetes/client-node';
+} from '../api/kube-types.ts';
 import type { KafkaConnect } from '../api/types.ts';
 import { DEFAULT_REPLICAS } from '../api/kafka-connect-schema.ts';
 import {

@@ -12,7 +12,7 @@ import type {
   V1Probe,
   V1Volume,
   V1VolumeMount,
-} from '@kubernetes/client-node';
+} from '../api/kube-types.ts';
 import type { KafkaConnect, Probe } from '../api/types.ts';
 import {
   ADMIN_TOKEN_KEY,

@@ -5,7 +5,7 @@
 //   <name>-connect-config        ConfigMap (worker.properties, log4j.properties)
 //   <name>-connect-api           Service (REST, port 8083)
 //   <name>-connect-credentials   Secret (admin-token, rest-token)
-import type { V1OwnerReference } from '@kubernetes/client-node';
+import type { V1OwnerReference } from '../api/kube-types.ts';
 import { API_VERSION, CLUSTER_LABEL, type KafkaConnect } from '../api/types.ts';
 
 export const REST_PORT = 8083;
