@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import type { ConnectorStateInfo } from '../../runtime/rest/types.ts';
+import { minimalKafkaConnect, minimalKafkaConnector } from '../api/testing/examples.ts';
+import {
+  connectorConditions,
+  connectorStatus,
+  connectStatus,
+  findCondition,
+  setCondition,
+  statusEqual,
+} from './conditions.ts';
+
+const T1 = '2026-01-01T00:00:00Z';
+const T2 = '2026-01-01T00:05:00Z';
+
+const state = (connector: string, ...tasks: string[]): ConnectorStateInfo =>
+  ({
+    name: 'my-source',
+    type: 'source',
+    connector: { state: connector, worker_id: 'w' },
+    tasks: tasks.map((s, id) => ({
+      id,
+      state: s,
+      worker_id: 'w',
+      ...(s === 'FAILED' ? { trace: 'boom\n  at x' } : {}),
+    })),
+  }) as ConnectorStateInfo;
+
+describe('setCondition', () => {
+  it('keeps lastTransitionTime while the status stays, changes it when the status changes', () => {
+    const a = setCondition([], { type: 'Ready', status: 'False', reason: 'X', message: 'm' }, T1);
+    const b = setCondition(a, { type: 'Ready', status: 'False', reason: 'Y', message: 'n' }, T2);
+    expect(b).toEqual([
+      { type: 'Ready', status: 'False', reason: 'Y', message: 'n', lastTransitionTime: T1 },
+    ]);
+    const c = setCondition(b, { type: 'Ready', status: 'True', reason: 'Z', message: '' }, T2);
+    expect(c[0]!.lastTransitionTime).toBe(T2);
+  });
+
+  it('orders Ready, Reconciling, Stalled', () => {
+    let cs = setCondition([], { type: 'Stalled', status: 'False', reason: 'r', message: '' }, T1);
+    cs = setCondition(cs, { type: 'Ready', status: 'False', reason: 'r', message: '' }, T1);
+    expect(cs.map((c) => c.type)).toEqual(['Ready', 'Stalled']);
+  });
+});
+
+describe('statusEqual', () => {
+  it('ignores timestamps and key order, not values', () => {
+    const a = { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: T1 }], replicas: 1 };
+    expect(
+      statusEqual(a, {
+        replicas: 1,
+        conditions: [{ lastTransitionTime: T2, status: 'True', type: 'Ready' }],
+      }),
+    ).toBe(true);
+    expect(statusEqual(a, { ...a, replicas: 2 })).toBe(false);
+  });
+});
+
+describe('connectStatus', () => {
+  const kc = minimalKafkaConnect();
+  const observed = { desiredReplicas: 3, readyReplicas: 3, updatedReplicas: 3, rolloutComplete: true };
+
+  it('Ready when the rollout is complete; observedGeneration, url, selector, replicas', () => {
+    const s = connectStatus(kc, observed, undefined, T1);
+    expect(s).toMatchObject({
+      observedGeneration: 1,
+      url: 'http://my-connect-connect-api.kafka.svc:8083',
+      replicas: 3,
+      labelSelector: 'weir.dev/cluster=my-connect,weir.dev/kind=KafkaConnect',
+    });
+    expect(s.conditions!.map((c) => [c.type, c.status, c.reason, c.observedGeneration])).toEqual([
+      ['Ready', 'True', 'Available', 1],
+      ['Reconciling', 'False', 'Available', 1],
+      ['Stalled', 'False', 'Available', 1],
+    ]);
+  });
+
+  it('Reconciling during a rollout, Stalled on a terminal error or an invalid spec', () => {
+    const rolling = connectStatus(
+      kc,
+      { ...observed, readyReplicas: 2, updatedReplicas: 1, rolloutComplete: false },
+      undefined,
+      T1,
+    );
+    expect(findCondition(rolling.conditions, 'Reconciling')).toMatchObject({
+      status: 'True',
+      reason: 'RollingUpdate',
+      message: '2/3 workers ready',
+    });
+    expect(findCondition(rolling.conditions, 'Ready')!.status).toBe('False');
+    const stalled = connectStatus(
+      kc,
+      observed,
+      { reason: 'SecretNotFound', message: 'no Secret ca', terminal: true },
+      T1,
+    );
+    expect(findCondition(stalled.conditions, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'SecretNotFound',
+    });
+    const invalid = connectStatus(
+      { ...kc, spec: { ...kc.spec, config: { 'group.id': 'x' } } },
+      observed,
+      undefined,
+      T1,
+    );
+    expect(findCondition(invalid.conditions, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidSpec',
+    });
+  });
+
+  it('an unchanged outcome keeps the status equal (no write)', () => {
+    const first = connectStatus(kc, observed, undefined, T1);
+    const second = connectStatus({ ...kc, status: first }, observed, undefined, T2);
+    expect(second).toEqual(first);
+  });
+});
+
+describe('connector status', () => {
+  const ktr = minimalKafkaConnector();
+
+  it.each([
+    [undefined, 'Reconciling', 'Creating'],
+    [state('RUNNING', 'RUNNING', 'RUNNING'), 'Ready', 'Running'],
+    [state('RUNNING', 'UNASSIGNED'), 'Reconciling', 'Progressing'],
+    [state('PAUSED', 'PAUSED'), 'Reconciling', 'Progressing'],
+    [state('RUNNING', 'FAILED'), 'Stalled', 'TaskFailed'],
+    [state('FAILED'), 'Stalled', 'ConnectorFailed'],
+  ])('%j → %s %s', (connectorState, type, reason) => {
+    const cs = connectorConditions(ktr, connectorState ? { connectorStatus: connectorState } : {});
+    expect(cs.find((c) => c.status === 'True')).toMatchObject({ type, reason });
+  });
+
+  it('paused and stopped are Ready when reached', () => {
+    const paused = { ...ktr, spec: { ...ktr.spec, state: 'paused' as const } };
+    expect(connectorConditions(paused, { connectorStatus: state('PAUSED', 'PAUSED') })[0]).toMatchObject({
+      status: 'True',
+      reason: 'Paused',
+    });
+    const stopped = { ...ktr, spec: { ...ktr.spec, state: 'stopped' as const } };
+    expect(connectorConditions(stopped, { connectorStatus: state('STOPPED') })[0]).toMatchObject({
+      status: 'True',
+      reason: 'Stopped',
+    });
+  });
+
+  it('a failure with a restart scheduled is progress, with the first line of the trace', () => {
+    const cs = connectorConditions(ktr, {
+      connectorStatus: state('RUNNING', 'FAILED'),
+      restartPending: true,
+    });
+    expect(cs[1]).toMatchObject({
+      type: 'Reconciling',
+      status: 'True',
+      reason: 'RestartScheduled',
+      message: 'task 0 failed: boom (restart scheduled)',
+    });
+  });
+
+  it('status fields', () => {
+    const s = connectorStatus(
+      ktr,
+      { connectorStatus: state('RUNNING', 'RUNNING'), topics: ['t'], tasksMax: 1, autoRestart: { count: 0 } },
+      undefined,
+      T1,
+    );
+    expect(s).toMatchObject({ observedGeneration: 1, tasksMax: 1, topics: ['t'], autoRestart: { count: 0 } });
+    expect(s.connectorStatus!.connector.state).toBe('RUNNING');
+  });
+});
