@@ -140,7 +140,9 @@ export async function deleteIfExists(
 export interface StatusOptions {
   /**
    * `merge` (default): a JSON merge patch of `status` (fields set to null are removed).
-   * `apply`: server-side apply of `status` under the field manager (fields it no longer sets go).
+   * `apply`: server-side apply of `status` under the field manager (fields it applied before and
+   * no longer sets go). Do not mix the two on one object: fields a merge patch set are owned by an
+   * Update entry, which an apply never removes.
    */
   mode?: 'merge' | 'apply';
   fieldManager?: string;
@@ -165,7 +167,11 @@ export async function patchStatus<T extends KubernetesObject, S>(
       contentType: APPLY_PATCH,
     });
   }
-  return client.request<T>('PATCH', path, { body: { status }, contentType: MERGE_PATCH });
+  return client.request<T>('PATCH', path, {
+    query: { fieldManager: options.fieldManager ?? FIELD_MANAGER },
+    body: { status },
+    contentType: MERGE_PATCH,
+  });
 }
 
 /** An owner reference to `owner` (controller, blocking its deletion until dependents go by default). */
