@@ -1,6 +1,6 @@
 // The KafkaConnect custom resource's schema (spec and status), the source of
 // crds/kafkaconnects.weir.dev.yaml. Field names follow Strimzi's KafkaConnectSpec.
-import { arr, int, kubeObject, map, obj, quantity, propertyMap, str, type Schema } from './openapi.ts';
+import { arr, bool, int, kubeObject, map, obj, quantity, propertyMap, str, type Schema } from './openapi.ts';
 import { describeKeys, OPERATOR_OWNED_WORKER_KEYS } from './reserved-keys.ts';
 import { conditionsSchema, metadataTemplate } from './common-schema.ts';
 
@@ -104,11 +104,57 @@ const probe = (which: string, path: string) =>
     }),
   });
 
+// Small core/v1 types spelled out, so the API server checks them when the resource is applied; the
+// big ones (Affinity, Volume sources, security contexts) stay as written and are checked when the
+// Deployment is applied (status then says what was refused).
+const toleration = obj('A toleration (core/v1 Toleration).', {
+  key: str('The taint key to tolerate; empty with operator Exists: every taint.'),
+  operator: str('Exists or Equal (default).', { enum: ['Exists', 'Equal'] }),
+  value: str('The taint value (operator Equal).'),
+  effect: str('NoSchedule, PreferNoSchedule or NoExecute; empty: all.', {
+    enum: ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'],
+  }),
+  tolerationSeconds: int('How long a NoExecute taint is tolerated before eviction.', { format: 'int64' }),
+});
+
+const envVar = obj(
+  'An environment variable (core/v1 EnvVar).',
+  {
+    name: str('The variable name (not starting with WEIR_).', { minLength: 1 }),
+    value: str('The value; $(VAR) references expand.'),
+    valueFrom: kubeObject(
+      'Where the value comes from: secretKeyRef, configMapKeyRef, fieldRef or resourceFieldRef',
+      'core/v1 EnvVarSource',
+    ),
+  },
+  { required: ['name'] },
+);
+
+const volumeMount = obj(
+  'Where a volume is mounted (core/v1 VolumeMount).',
+  {
+    name: str('The volume (from template.pod.volumes).', { minLength: 1 }),
+    mountPath: str('The path in the container (not /tmp or under /etc/weir).', { minLength: 1 }),
+    readOnly: bool('Mount read-only.'),
+    subPath: str('A path inside the volume to mount instead of its root.'),
+    subPathExpr: str('Like subPath, with $(VAR) references expanded.'),
+    mountPropagation: str('None, HostToContainer or Bidirectional.'),
+    recursiveReadOnly: str('Disabled, IfPossible or Enabled.'),
+  },
+  { required: ['name', 'mountPath'] },
+);
+
+const volume: Schema = {
+  ...kubeObject('A volume', 'core/v1 Volume'),
+  required: ['name'],
+  properties: { name: str('The volume name (not starting with weir-).', { minLength: 1, maxLength: 63 }) },
+};
+
 const template = obj('Customizes the worker pods the operator creates.', {
   pod: obj('The worker pod.', {
     metadata: metadataTemplate('the worker pods'),
     affinity: kubeObject('Scheduling affinity of the worker pods', 'core/v1 Affinity'),
-    tolerations: arr('Tolerations of the worker pods.', kubeObject('A toleration', 'core/v1 Toleration'), {
+    tolerations: arr('Tolerations of the worker pods.', toleration, {
       maxItems: 64,
       'x-kubernetes-list-type': 'atomic',
     }),
@@ -119,7 +165,7 @@ const template = obj('Customizes the worker pods the operator creates.', {
     priorityClassName: str('The PriorityClass of the worker pods.', { maxLength: 253 }),
     volumes: arr(
       'Extra volumes for the worker pods (mount them with template.connectContainer.volumeMounts). Names starting with "weir-" are reserved.',
-      kubeObject('A volume', 'core/v1 Volume'),
+      volume,
       { maxItems: 64, 'x-kubernetes-list-type': 'atomic' },
     ),
     terminationGracePeriodSeconds: int(
@@ -130,12 +176,12 @@ const template = obj('Customizes the worker pods the operator creates.', {
   connectContainer: obj('The worker container.', {
     env: arr(
       'Extra environment variables (names starting with WEIR_ are reserved). Worker properties may read them as ${env:NAME}.',
-      kubeObject('An environment variable', 'core/v1 EnvVar'),
+      envVar,
       { maxItems: 256, 'x-kubernetes-list-type': 'atomic' },
     ),
     volumeMounts: arr(
       'Where the extra volumes are mounted (paths under /etc/weir are reserved).',
-      kubeObject('A volume mount', 'core/v1 VolumeMount'),
+      volumeMount,
       { maxItems: 64, 'x-kubernetes-list-type': 'atomic' },
     ),
     securityContext: kubeObject(
