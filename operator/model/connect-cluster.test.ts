@@ -248,7 +248,7 @@ describe('objects', () => {
     expect(c.image).toBe('registry.example/weir:0.2.0');
     expect(c.resources).toEqual(kc.spec.resources);
     expect(c.env!.filter((e) => e.name === 'WEIR_ADMIN_TOKEN')).toHaveLength(1);
-    expect(c.env!.at(-1)).toEqual({ name: 'TZ', value: 'UTC' });
+    expect(c.env!.slice(-2).map((e) => e.name)).toEqual(['TZ', 'DB_PASSWORD']);
     expect(c.env!.find((e) => e.name === 'WEIR_LOG_LEVEL')!.value).toBe('INFO');
     expect(pod.volumes!.map((v) => v.name)).toEqual([
       'weir-config',
@@ -270,6 +270,8 @@ describe('objects', () => {
       '/etc/weir/tls/trusted/other-cas',
       '/etc/weir/secrets/sasl',
       '/data',
+      '/config',
+      '/pods',
     ]);
     expect(c.livenessProbe).toMatchObject({ initialDelaySeconds: 30, failureThreshold: 5 });
     expect(pod.terminationGracePeriodSeconds).toBe(90);

@@ -52,15 +52,41 @@ export function fullKafkaConnect(): KafkaConnect {
         pod: {
           metadata: { labels: { team: 'data' }, annotations: { 'example.com/owner': 'data' } },
           affinity: { nodeAffinity: {} },
-          tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'kafka', effect: 'NoSchedule' }],
+          tolerations: [
+            { key: 'dedicated', operator: 'Equal', value: 'kafka', effect: 'NoSchedule' },
+            {
+              key: 'node.kubernetes.io/unreachable',
+              operator: 'Exists',
+              effect: 'NoExecute',
+              tolerationSeconds: 30,
+            },
+          ],
           securityContext: { fsGroup: 1000 },
           priorityClassName: 'high',
           volumes: [{ name: 'data', hostPath: { path: '/data' } }],
           terminationGracePeriodSeconds: 90,
         },
         connectContainer: {
-          env: [{ name: 'TZ', value: 'UTC' }],
-          volumeMounts: [{ name: 'data', mountPath: '/data' }],
+          env: [
+            { name: 'TZ', value: 'UTC' },
+            { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+          ],
+          volumeMounts: [
+            { name: 'data', mountPath: '/data' },
+            {
+              name: 'data',
+              mountPath: '/config',
+              readOnly: true,
+              subPath: 'config',
+              mountPropagation: 'None',
+            },
+            {
+              name: 'data',
+              mountPath: '/pods',
+              subPathExpr: '$(WEIR_POD_NAME)',
+              recursiveReadOnly: 'Disabled',
+            },
+          ],
           securityContext: { runAsUser: 1001 },
         },
       },
