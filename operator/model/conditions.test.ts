@@ -169,4 +169,12 @@ describe('connector status', () => {
     expect(s).toMatchObject({ observedGeneration: 1, tasksMax: 1, topics: ['t'], autoRestart: { count: 0 } });
     expect(s.connectorStatus!.connector.state).toBe('RUNNING');
   });
+
+  it('long traces are cut in status', () => {
+    const failed = state('RUNNING', 'FAILED');
+    failed.tasks[0]!.trace = 'x'.repeat(10_000);
+    const s = connectorStatus(ktr, { connectorStatus: failed }, undefined, T1);
+    expect(s.connectorStatus!.tasks[0]!.trace).toHaveLength(2049);
+    expect(failed.tasks[0]!.trace).toHaveLength(10_000);
+  });
 });

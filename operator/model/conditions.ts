@@ -228,7 +228,8 @@ export function connectorStatus(
   const generation = ktr.metadata.generation;
   const previous = ktr.status;
   const autoRestart = observed.autoRestart ?? previous?.autoRestart;
-  const connectorStatus = observed.connectorStatus ?? (error ? previous?.connectorStatus : undefined);
+  const observedStatus = observed.connectorStatus ? truncateTraces(observed.connectorStatus) : undefined;
+  const connectorStatus = observedStatus ?? (error ? previous?.connectorStatus : undefined);
   const topics = observed.topics ?? previous?.topics;
   const tasksMax = observed.tasksMax ?? ktr.spec.tasksMax;
   return {
@@ -239,4 +240,15 @@ export function connectorStatus(
     ...(topics ? { topics } : {}),
     ...(autoRestart ? { autoRestart } : {}),
   };
+}
+
+/** Longest trace kept in status (stack traces can be long; the object must stay small). */
+export const MAX_TRACE_LENGTH = 2048;
+
+function truncateTraces(s: ConnectorStateInfo): ConnectorStateInfo {
+  const cut = <T extends { trace?: string }>(x: T): T =>
+    x.trace && x.trace.length > MAX_TRACE_LENGTH
+      ? { ...x, trace: `${x.trace.slice(0, MAX_TRACE_LENGTH)}…` }
+      : x;
+  return { ...s, connector: cut(s.connector), tasks: s.tasks.map(cut) };
 }

@@ -220,7 +220,6 @@ describe('objects', () => {
       'WEIR_POD_NAME',
       'WEIR_ADMIN_TOKEN',
       'WEIR_REST_TOKEN',
-      'WEIR_LOG_LEVEL',
       'WEIR_LOG_FORMAT',
       'WEIR_LOG_CONFIG',
     ]);
@@ -249,7 +248,6 @@ describe('objects', () => {
     expect(c.resources).toEqual(kc.spec.resources);
     expect(c.env!.filter((e) => e.name === 'WEIR_ADMIN_TOKEN')).toHaveLength(1);
     expect(c.env!.slice(-2).map((e) => e.name)).toEqual(['TZ', 'DB_PASSWORD']);
-    expect(c.env!.find((e) => e.name === 'WEIR_LOG_LEVEL')!.value).toBe('INFO');
     expect(pod.volumes!.map((v) => v.name)).toEqual([
       'weir-config',
       'weir-tmp',
@@ -307,6 +305,10 @@ describe('objects', () => {
     );
     expect(configHash(withSpec({ logging: { type: 'inline', loggers: { root: 'DEBUG' } } }))).toBe(base);
     expect(configHash(withSpec({ replicas: 5 }))).toBe(base);
+    const debug = withSpec({ logging: { type: 'inline', loggers: { root: 'DEBUG' } } });
+    expect(connectDeployment(debug, settings).spec!.template).toEqual(
+      connectDeployment(kc, settings).spec!.template,
+    );
   });
 
   it('ConfigMap, Service, PDB, NetworkPolicy', () => {

@@ -3,8 +3,8 @@
 //
 // Environment the runtime reads: WEIR_POD_IP (rest.advertised.host.name=${env:WEIR_POD_IP}),
 // WEIR_ADMIN_TOKEN (admin endpoints), WEIR_REST_TOKEN (bearer token every REST call but /health
-// must carry), WEIR_LOG_LEVEL, WEIR_LOG_FORMAT, WEIR_LOG_CONFIG (log4j.properties with per-logger
-// levels).
+// must carry), WEIR_LOG_FORMAT, WEIR_LOG_CONFIG (log4j.properties: root and per-logger levels; not
+// in the pod template, so a level change never rolls the workers).
 import type {
   V1Container,
   V1EnvVar,
@@ -86,13 +86,11 @@ export function referencedSecrets(kc: KafkaConnect): string[] {
 
 function env(kc: KafkaConnect): V1EnvVar[] {
   const credentials = connectNames(kc.metadata.name).credentials;
-  const root = kc.spec.logging?.loggers?.['root'] ?? 'INFO';
   const own: V1EnvVar[] = [
     { name: POD_IP_ENV, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'status.podIP' } } },
     { name: 'WEIR_POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
     { name: 'WEIR_ADMIN_TOKEN', valueFrom: { secretKeyRef: { name: credentials, key: ADMIN_TOKEN_KEY } } },
     { name: 'WEIR_REST_TOKEN', valueFrom: { secretKeyRef: { name: credentials, key: REST_TOKEN_KEY } } },
-    { name: 'WEIR_LOG_LEVEL', value: root },
     { name: 'WEIR_LOG_FORMAT', value: 'json' },
     { name: 'WEIR_LOG_CONFIG', value: `${CONFIG_DIR}/${LOG_PROPERTIES}` },
   ];

@@ -12,6 +12,8 @@ import {
   connectorNamespaceAllowed,
   desiredConnectorConfig,
   normalizeValue,
+  stateAction,
+  targetState,
   validateKafkaConnector,
 } from './connector-config.ts';
 
@@ -97,5 +99,32 @@ describe('cluster link', () => {
     const all = minimalKafkaConnect();
     all.spec.allowedConnectorNamespaces = ['*'];
     expect(connectorNamespaceAllowed(all, 'anything')).toBe(true);
+  });
+});
+
+describe('state', () => {
+  it.each([
+    ['running', 'PAUSED', 'resume'],
+    ['running', 'STOPPED', 'resume'],
+    ['running', 'RUNNING', null],
+    ['paused', 'RUNNING', 'pause'],
+    ['paused', 'STOPPED', 'pause'],
+    ['stopped', 'RUNNING', 'stop'],
+    ['stopped', 'PAUSED', 'stop'],
+    ['stopped', 'FAILED', null],
+    ['running', 'UNASSIGNED', null],
+    ['paused', undefined, null],
+  ] as const)('want %s, workers say %s → %s', (state, actual, action) => {
+    const ktr = minimalKafkaConnector();
+    ktr.spec.state = state;
+    expect(stateAction(ktr, actual)).toBe(action);
+  });
+
+  it('creates in the requested state', () => {
+    const ktr = minimalKafkaConnector();
+    delete ktr.spec.state;
+    expect(targetState(ktr)).toBe('RUNNING');
+    ktr.spec.state = 'stopped';
+    expect(targetState(ktr)).toBe('STOPPED');
   });
 });

@@ -5,6 +5,7 @@
 // "true", "10" vs "10.0", "a, b" vs "a,b") do not count as changes.
 import { CONNECTOR_OWNED_KEYS, matchesKey } from '../api/reserved-keys.ts';
 import { CLUSTER_LABEL, type ConfigValue, type KafkaConnect, type KafkaConnector } from '../api/types.ts';
+import type { ConnectorState, TargetState } from '../../runtime/rest/types.ts';
 import { namespaceOf } from './names.ts';
 import { propertyString } from './worker-properties.ts';
 
@@ -122,4 +123,26 @@ export function connectorNamespaceAllowed(kc: KafkaConnect, namespace: string): 
   if (namespace === namespaceOf(kc)) return true;
   const allowed = kc.spec.allowedConnectorNamespaces ?? [];
   return allowed.includes('*') || allowed.includes(namespace);
+}
+
+/** The state to create the connector in (POST /connectors initial_state). */
+export function targetState(ktr: KafkaConnector): TargetState {
+  const state = ktr.spec.state ?? 'running';
+  return state === 'paused' ? 'PAUSED' : state === 'stopped' ? 'STOPPED' : 'RUNNING';
+}
+
+/**
+ * The REST call that brings the connector to its desired state (PUT /connectors/{n}/pause, /resume
+ * or /stop), or null. Only definite states count: UNASSIGNED and RESTARTING settle by themselves,
+ * and FAILED is auto-restart's business (pausing a failed connector would not change what the
+ * workers report, so asking again every poll would never end).
+ */
+export function stateAction(
+  ktr: KafkaConnector,
+  actual: ConnectorState | undefined,
+): 'pause' | 'resume' | 'stop' | null {
+  if (actual !== 'RUNNING' && actual !== 'PAUSED' && actual !== 'STOPPED') return null;
+  const want = targetState(ktr);
+  if (actual === want) return null;
+  return want === 'RUNNING' ? 'resume' : want === 'PAUSED' ? 'pause' : 'stop';
 }
