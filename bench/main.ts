@@ -12,6 +12,10 @@ const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,
   --lines N   lines (records) per run, default 1000000
   --runs N    runs; the table shows medians, default 1
   --only …    only these systems
+  --weir-from build|source
+              run Weir compiled, as shipped (default), or from its TypeScript sources
+  --weir-node-options="<flags>"
+              extra node flags for the Weir worker, e.g. "--max-semi-space-size=8"
   --keep      keep the temporary folder (worker logs, files)`;
 
 async function main(): Promise<number> {
@@ -22,12 +26,21 @@ async function main(): Promise<number> {
       runs: { type: 'string', default: '1' },
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'weir-from': { type: 'string', default: 'build' },
+      'weir-node-options': { type: 'string', default: '' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const lines = Number(values.lines);
   const runs = Number(values.runs);
-  if (values.help || positionals[0] !== 'file' || !(lines > 0) || !(runs > 0)) {
+  const weirFrom = values['weir-from'];
+  if (
+    values.help ||
+    positionals[0] !== 'file' ||
+    !(lines > 0) ||
+    !(runs > 0) ||
+    (weirFrom !== 'build' && weirFrom !== 'source')
+  ) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
@@ -35,6 +48,8 @@ async function main(): Promise<number> {
     lines: Math.floor(lines),
     runs: Math.floor(runs),
     keep: values.keep,
+    weirFrom,
+    weirNodeOptions: values['weir-node-options'].split(/\s+/).filter(Boolean),
     only: values.only?.split(',').map((s) => s.trim()),
     log: (line) => console.error(line),
   });
