@@ -6,6 +6,7 @@ import {
   connectorStatus,
   connectStatus,
   findCondition,
+  observeDeployment,
   setCondition,
   statusEqual,
 } from './conditions.ts';
@@ -176,5 +177,43 @@ describe('connector status', () => {
     const s = connectorStatus(ktr, { connectorStatus: failed }, undefined, T1);
     expect(s.connectorStatus!.tasks[0]!.trace).toHaveLength(2049);
     expect(failed.tasks[0]!.trace).toHaveLength(10_000);
+  });
+});
+
+describe('observeDeployment', () => {
+  const d = (generation: number, status: Record<string, number>, replicas = 3) => ({
+    metadata: { generation },
+    spec: { replicas, selector: {}, template: {} },
+    status,
+  });
+  const done = {
+    observedGeneration: 2,
+    replicas: 3,
+    updatedReplicas: 3,
+    readyReplicas: 3,
+    availableReplicas: 3,
+  };
+
+  it('complete only when the latest spec is rolled out everywhere and no old pod is left', () => {
+    expect(observeDeployment(d(2, done), 3)).toEqual({
+      desiredReplicas: 3,
+      readyReplicas: 3,
+      updatedReplicas: 3,
+      rolloutComplete: true,
+    });
+    expect(observeDeployment(d(3, done), 3).rolloutComplete).toBe(false);
+    expect(observeDeployment(d(2, { ...done, replicas: 4 }), 3).rolloutComplete).toBe(false);
+    expect(observeDeployment(d(2, { ...done, availableReplicas: 2 }), 3).rolloutComplete).toBe(false);
+    expect(observeDeployment(d(2, done), 4).rolloutComplete).toBe(false);
+    expect(observeDeployment(undefined, 3)).toEqual({
+      desiredReplicas: 3,
+      readyReplicas: 0,
+      updatedReplicas: 0,
+      rolloutComplete: false,
+    });
+  });
+
+  it('scaled to zero', () => {
+    expect(observeDeployment(d(2, { observedGeneration: 2 }, 0), 0).rolloutComplete).toBe(true);
   });
 });

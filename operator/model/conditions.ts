@@ -12,6 +12,7 @@ import type {
   KafkaConnectorStatus,
 } from '../api/types.ts';
 import type { ConnectorStateInfo } from '../../runtime/rest/types.ts';
+import type { V1Deployment } from '../api/kube-types.ts';
 import { labelSelectorString, restUrl } from './names.ts';
 import { validateKafkaConnect } from './worker-properties.ts';
 import { validateKafkaConnector } from './connector-config.ts';
@@ -103,6 +104,25 @@ export interface ObservedConnect {
   rolloutComplete: boolean;
   /** GET /connector-plugins, when it answered. */
   connectorPlugins?: ConnectorPlugin[];
+}
+
+/**
+ * What the workers' Deployment says, the way `kubectl rollout status` reads it: complete when the
+ * Deployment controller saw the latest spec, every pod runs it and is available, and no old pod is
+ * left. `desiredReplicas` is the resource's (the Deployment may not have caught up).
+ */
+export function observeDeployment(d: V1Deployment | undefined, desiredReplicas: number): ObservedConnect {
+  const st = d?.status;
+  const readyReplicas = st?.readyReplicas ?? 0;
+  const updatedReplicas = st?.updatedReplicas ?? 0;
+  const rolloutComplete =
+    d !== undefined &&
+    d.spec?.replicas === desiredReplicas &&
+    (st?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) &&
+    updatedReplicas === desiredReplicas &&
+    (st?.replicas ?? 0) === desiredReplicas &&
+    (st?.availableReplicas ?? 0) === desiredReplicas;
+  return { desiredReplicas, readyReplicas, updatedReplicas, rolloutComplete };
 }
 
 export function connectStatus(
