@@ -24,6 +24,7 @@ export interface AdmissionPolicy {
   metadata: { name: string; labels: Record<string, string> };
   spec: {
     failurePolicy: 'Fail';
+    matchConditions: { name: string; expression: string }[];
     matchConstraints: {
       resourceRules: {
         apiGroups: string[];
@@ -65,6 +66,9 @@ function scalarRule(path: string, field: string): PolicyValidation {
   };
 }
 
+const labelsOf = (o: string) => `(has(${o}.metadata.labels) ? ${o}.metadata.labels : {})`;
+const CHANGED = `request.operation != 'UPDATE' || oldObject.spec != object.spec || ${labelsOf('oldObject')} != ${labelsOf('object')}`;
+
 const has = (...paths: string[]) => paths.map((p) => `has(${p})`).join(' && ');
 
 function policy(plural: string, validations: PolicyValidation[]): [AdmissionPolicy, AdmissionPolicyBinding] {
@@ -76,6 +80,9 @@ function policy(plural: string, validations: PolicyValidation[]): [AdmissionPoli
       metadata: { name, labels: LABELS },
       spec: {
         failurePolicy: 'Fail',
+        // Updates that leave spec and labels alone (finalizers, annotations) always pass, so a
+        // resource made before the policy existed can still be cleaned up and deleted.
+        matchConditions: [{ name: 'spec-or-labels-change', expression: CHANGED }],
         matchConstraints: {
           resourceRules: [
             {
