@@ -54,11 +54,6 @@ export interface Condition {
   observedGeneration?: number;
 }
 
-/** A key of a Secret in the resource's namespace. */
-export interface SecretKeyRef {
-  secretName: string;
-}
-
 // ---- KafkaConnect ----
 
 export interface CertSecretSource {
