@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { KubeClient, RESOURCES, resourcePath, type ResourceType } from '../operator/kube/client.ts';
-import { makeInformer, type Informer } from '../operator/kube/informer.ts';
+import {
+  apiServerSource,
+  makeInformer,
+  type Informer,
+  type ListWatchSource,
+} from '../operator/kube/informer.ts';
 import { apply, deleteIfExists, FIELD_MANAGER, ownerReference, patchStatus } from '../operator/kube/apply.ts';
 import { EventRecorder, type KubeEvent } from '../operator/kube/events.ts';
 import { LeaderElector } from '../operator/kube/leader-election.ts';
@@ -128,6 +133,49 @@ describe('informer', () => {
     expect(inf.get(namespace, 'cm1')).toBeUndefined();
     expect(inf.list(namespace).map((o) => o.metadata?.name)).toEqual(['before']);
     expect(seen).not.toContain('add other');
+    expect(inf.healthy()).toBe(true);
+    await inf.stop();
+  });
+
+  it('re-lists when the API server answers a watch with 410 Gone (resourceVersion too old)', async () => {
+    const real = apiServerSource<KubernetesObject>(client, RESOURCES.ConfigMap);
+    let lists = 0;
+    let watches = 0;
+    let staleAnswered = false;
+    // The first watch asks for resourceVersion 1, long compacted away: the server must say 410.
+    const source: ListWatchSource<KubernetesObject> = {
+      list: (ns, query) => {
+        lists++;
+        return real.list(ns, query);
+      },
+      watch: (ns, query, onEvent, onDone) => {
+        const stale = watches++ === 0;
+        return real.watch(
+          ns,
+          stale ? { ...query, resourceVersion: '1' } : query,
+          (type, obj) => {
+            if (stale && type === 'ERROR' && (obj as { code?: number }).code === 410) staleAnswered = true;
+            onEvent(type, obj);
+          },
+          onDone,
+        );
+      },
+    };
+    const inf = makeInformer(undefined, RESOURCES.ConfigMap, {
+      source,
+      namespaces: namespace,
+      labelSelector: 'app=gone',
+    });
+    const seen = track(inf);
+    await inf.start();
+    await eventually(
+      'a second list after the 410',
+      async () => (lists >= 2 && watches >= 2 ? true : undefined),
+      10_000,
+    );
+    expect(staleAnswered).toBe(true);
+    await k.core.createNamespacedConfigMap({ namespace, body: configMap('g1', {}, { app: 'gone' }) });
+    await eventually('add g1', async () => (seen.includes('add g1') ? true : undefined), 10_000);
     expect(inf.healthy()).toBe(true);
     await inf.stop();
   });

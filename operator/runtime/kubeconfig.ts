@@ -46,7 +46,7 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): {
     for (const file of files.slice(1)) {
       const more = new KubeConfig();
       more.loadFromFile(file);
-      kc.mergeConfig(more);
+      kc.mergeConfig(more, true); // as kubectl: the first file naming a current context wins
     }
     return { kubeConfig: kc, source: 'env' };
   }
