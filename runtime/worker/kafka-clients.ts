@@ -2,8 +2,9 @@
 // connector's producer.override.* / consumer.override.*, which the override policy allows).
 import type { Props } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
+import { securityOptions, type SecurityOptions } from './kafka-security.ts';
 
-export interface ClientBase {
+export interface ClientBase extends SecurityOptions {
   clientId: string;
   bootstrapBrokers: string[];
   timeout?: number;
@@ -11,12 +12,27 @@ export interface ClientBase {
   retryDelay?: number;
 }
 
-export function baseClientOptions(worker: WorkerConfig, clientId: string): ClientBase {
+/**
+ * Options every client shares. Security settings come from the worker's own (security.protocol,
+ * sasl.*, ssl.*), overridden by those under `kind.` (producer., consumer., admin.) as in Java.
+ */
+export function baseClientOptions(
+  worker: WorkerConfig,
+  clientId: string,
+  kind?: 'producer' | 'consumer' | 'admin',
+): ClientBase {
+  const settings: Record<string, string> = { ...worker.originals };
+  if (kind) {
+    for (const [key, value] of Object.entries(worker.originals)) {
+      if (key.startsWith(`${kind}.`)) settings[key.slice(kind.length + 1)] = value;
+    }
+  }
   return {
     clientId: worker.clientId ? `${worker.clientId}-${clientId}` : clientId,
     bootstrapBrokers: worker.bootstrapServers,
     retries: 10,
     retryDelay: 500,
+    ...securityOptions(settings),
   };
 }
 
@@ -32,7 +48,7 @@ function override(
 export function producerOptions(worker: WorkerConfig, connector: Props, clientId: string) {
   const acks = override(worker, connector, 'producer', 'acks') ?? 'all';
   return {
-    ...baseClientOptions(worker, clientId),
+    ...baseClientOptions(worker, clientId, 'producer'),
     acks: acks === 'all' ? -1 : Number(acks),
     autocreateTopics: true,
   };
@@ -40,7 +56,7 @@ export function producerOptions(worker: WorkerConfig, connector: Props, clientId
 
 export function consumerOptions(worker: WorkerConfig, connector: Props, clientId: string, groupId: string) {
   return {
-    ...baseClientOptions(worker, clientId),
+    ...baseClientOptions(worker, clientId, 'consumer'),
     groupId,
     sessionTimeout: Number(override(worker, connector, 'consumer', 'session.timeout.ms') ?? 45000),
     heartbeatInterval: Number(override(worker, connector, 'consumer', 'heartbeat.interval.ms') ?? 3000),
