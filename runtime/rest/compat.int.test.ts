@@ -10,7 +10,6 @@
 // - FileStreamSource refuses a `topic` with a comma when the connector is created (400); Java accepts
 //   it and runs.
 // Known gaps, left to their owners and listed in KNOWN_* below (a new gap fails the test):
-// - task configs name `task.class` by the simple name (Java: fully qualified), runtime/worker/worker.ts;
 // - the framework's connector settings lack Kafka 4.1's `*.plugin.version` keys (KIP-891) and
 //   `transaction.boundary.interval.ms`, and their widths, defaults and recommended values differ
 //   (runtime/config/connector-config.ts);
@@ -36,9 +35,7 @@ interface Answer {
 const TYPE_ONLY_KEYS = new Set(['message', 'trace', 'worker_id', 'version', 'commit', 'last_modified']);
 
 /** Keys whose values differ from Java's for a known reason: compared by type only, reported. */
-const KNOWN_VALUE_DIFFERENCES: Record<string, string> = {
-  'task.class': 'task configs name the task class by its simple name (runtime/worker/worker.ts)',
-};
+const KNOWN_VALUE_DIFFERENCES: Record<string, string> = {};
 
 /** Framework connector settings Java 4.3 has and Weir does not yet (runtime/config/connector-config.ts). */
 const KNOWN_MISSING_SETTINGS = new Set([

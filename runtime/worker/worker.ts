@@ -152,8 +152,14 @@ export class Worker {
     if (!entry || !entry.started || entry.failed) return [];
     const taskClass = entry.instance.taskClass();
     const configs = await entry.instance.taskConfigs(maxTasks);
+    // Named as Java names it: the connector's package and the task class.
+    const connectorClass = this.options.plugins.resolve(entry.props['connector.class'] ?? '', [
+      'source',
+      'sink',
+    ]).className;
+    const taskClassName = `${connectorClass.slice(0, connectorClass.lastIndexOf('.') + 1)}${taskClass.name}`;
     return configs.map((c) => {
-      const config: Record<string, string> = { ...c, 'task.class': taskClass.name };
+      const config: Record<string, string> = { ...c, 'task.class': taskClassName };
       for (const key of ['topics', 'topics.regex']) {
         const value = entry.props[key];
         if (entry.instance.kind === 'sink' && value !== undefined) config[key] = value;
