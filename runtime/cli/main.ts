@@ -8,6 +8,7 @@ import { runStandalone } from './standalone.ts';
 const USAGE = `Usage:
   weir connect-standalone <worker.properties> [<connector.properties|connector.json>…]
   weir connect-distributed <worker.properties>
+  weir operator [--kubeconfig FILE] [--namespace NS,…] [--metrics-port 8080]
   weir version
 
 Weir is Kafka Connect on Kubernetes: https://weir.dev`;
@@ -34,6 +35,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'connect-distributed':
       await runDistributed(args);
+      return;
+    case 'operator': // the operator talks to workers only over REST; the CLI is the one shared entry
+      await (await import('../../operator/main.ts')).runOperator(args);
       return;
     case 'version':
     case '--version':

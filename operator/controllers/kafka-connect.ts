@@ -1,0 +1,150 @@
+// KafkaConnect → the workers: the credentials Secret (random tokens, kept once made), then the
+// model's objects by server-side apply, then status from the Deployment (and the plugins the
+// workers offer, once they answer). An invalid spec stalls with the model's message and touches
+// nothing; a failing step writes Reconciling with the error and is retried with back-off.
+import { randomBytes } from 'node:crypto';
+import type { KubernetesObject, V1Deployment, V1Secret } from '@kubernetes/client-node';
+import type { ConnectorPlugin, KafkaConnect } from '../api/types.ts';
+import { RESOURCES } from '../kube/client.ts';
+import { apply, patchStatus } from '../kube/apply.ts';
+import type { ReconcileResult } from '../kube/work-queue.ts';
+import { logger } from '../../runtime/logging.ts';
+import { connectCredentialsSecret, connectObjects } from '../model/connect-cluster.ts';
+import { referencedSecrets } from '../model/connect-pod.ts';
+import { connectStatus, observeDeployment, statusEqual, type ReconcileError } from '../model/conditions.ts';
+import { validateKafkaConnect } from '../model/worker-properties.ts';
+import { ADMIN_TOKEN_KEY, connectNames } from '../model/names.ts';
+import { keyOf, splitKey, type ControllerContext } from './context.ts';
+
+const log = logger('weir.operator.kafkaconnect');
+
+/** While workers are not all ready, look again this often (Deployment events usually come first). */
+const NOT_READY_RECHECK_MS = 10_000;
+
+export class KafkaConnectController {
+  private readonly ctx: ControllerContext;
+  /** Plugins per cluster, asked once per rollout (keyed by the config hash the pods run). */
+  private readonly plugins = new Map<string, { hash: string; plugins: ConnectorPlugin[] }>();
+
+  constructor(ctx: ControllerContext) {
+    this.ctx = ctx;
+  }
+
+  readonly reconcile = async (key: string): Promise<ReconcileResult> => {
+    const { namespace, name } = splitKey(key);
+    const kc = this.ctx.informers.connects.get(namespace, name);
+    if (!kc || kc.metadata.deletionTimestamp) {
+      this.plugins.delete(key);
+      this.ctx.clusters.forget(key);
+      return; // owner references take the objects away
+    }
+    const problems = validateKafkaConnect(kc);
+    if (problems.length > 0) {
+      const changed = await this.writeStatus(kc, undefined, undefined);
+      if (changed) this.ctx.events.warning(kc, 'InvalidSpec', 'Validate', problems.join('; '));
+      return;
+    }
+    try {
+      const deployment = await this.applyObjects(kc);
+      const observed = observeDeployment(deployment, kc.spec.replicas ?? 3);
+      const plugins = observed.readyReplicas > 0 ? await this.connectorPlugins(kc, deployment) : undefined;
+      await this.writeStatus(kc, deployment, undefined, plugins);
+      return observed.rolloutComplete ? undefined : { requeueAfter: NOT_READY_RECHECK_MS };
+    } catch (error) {
+      const failure: ReconcileError = {
+        reason: 'ReconcileFailed',
+        message: messageOf(error),
+        terminal: false,
+      };
+      this.ctx.events.warning(kc, 'ReconcileFailed', 'Reconcile', failure.message);
+      await this.writeStatus(kc, this.currentDeployment(kc), failure).catch((e) =>
+        log.warn({ err: e, key }, 'could not write status'),
+      );
+      throw error;
+    }
+  };
+
+  private currentDeployment(kc: KafkaConnect): V1Deployment | undefined {
+    return this.ctx.informers.deployments.get(
+      kc.metadata.namespace,
+      connectNames(kc.metadata.name).deployment,
+    );
+  }
+
+  /** The credentials Secret, then every object of the model; resolves to the stored Deployment. */
+  private async applyObjects(kc: KafkaConnect): Promise<V1Deployment> {
+    const { client, events } = this.ctx;
+    const namespace = kc.metadata.namespace;
+    const names = connectNames(kc.metadata.name);
+    const existing = await client.get<V1Secret>(RESOURCES.Secret, namespace, names.credentials);
+    const secret = connectCredentialsSecret(
+      kc,
+      { adminToken: randomBytes(32), restToken: randomBytes(32) },
+      existing?.data,
+    );
+    const secretOutcome = await apply(client, secret as KubernetesObject);
+    if (secretOutcome.result === 'created')
+      events.normal(kc, 'Created', 'Apply', `Secret ${names.credentials}`);
+    const token = secret.data?.[ADMIN_TOKEN_KEY];
+    if (token) this.ctx.clusters.setToken(keyOf(kc), Buffer.from(token, 'base64').toString('utf8'));
+
+    const secretVersions: Record<string, string> = {};
+    for (const secretName of referencedSecrets(kc)) {
+      const s = await client.get<V1Secret>(RESOURCES.Secret, namespace, secretName);
+      if (!s) throw new Error(`Secret ${namespace}/${secretName} (referenced by the spec) does not exist`);
+      secretVersions[secretName] = s.metadata?.resourceVersion ?? '';
+    }
+    const objects = connectObjects(kc, this.ctx.settings, { secretVersions });
+    let deployment: V1Deployment | undefined;
+    for (const obj of Object.values(objects) as KubernetesObject[]) {
+      const outcome = await apply(client, obj);
+      if (outcome.result !== 'unchanged') {
+        const what = `${obj.kind} ${obj.metadata?.name}`;
+        events.normal(kc, outcome.result === 'created' ? 'Created' : 'Updated', 'Apply', what);
+        log.info({ kafkaConnect: keyOf(kc), object: what }, outcome.result);
+      }
+      if (obj.kind === 'Deployment') deployment = outcome.object as V1Deployment;
+    }
+    return deployment!;
+  }
+
+  /** GET /connector-plugins once per config hash the workers run (the plugins do not change between). */
+  private async connectorPlugins(
+    kc: KafkaConnect,
+    deployment: V1Deployment,
+  ): Promise<ConnectorPlugin[] | undefined> {
+    const key = keyOf(kc);
+    const hash = deployment.spec?.template?.metadata?.annotations?.['weir.dev/config-hash'] ?? '';
+    const known = this.plugins.get(key);
+    if (known && known.hash === hash) return known.plugins;
+    try {
+      const rest = await this.ctx.clusters.rest(key);
+      const plugins = (await rest.connectorPlugins())
+        .filter((p) => p.type === 'source' || p.type === 'sink')
+        .map((p) => ({ class: p.class, type: p.type, ...(p.version ? { version: p.version } : {}) }));
+      this.plugins.set(key, { hash, plugins });
+      return plugins;
+    } catch (error) {
+      log.debug({ err: error, key }, 'connector plugins not available yet');
+      return undefined;
+    }
+  }
+
+  /** Writes status when it differs from the stored one (timestamps aside); true when it wrote. */
+  private async writeStatus(
+    kc: KafkaConnect,
+    deployment: V1Deployment | undefined,
+    error: ReconcileError | undefined,
+    plugins?: ConnectorPlugin[],
+  ): Promise<boolean> {
+    const observed = { ...observeDeployment(deployment, kc.spec.replicas ?? 3), connectorPlugins: plugins };
+    const status = connectStatus(kc, observed, error, new Date().toISOString());
+    if (statusEqual(kc.status, status)) return false;
+    await patchStatus(this.ctx.client, kc as KubernetesObject & KafkaConnect, status);
+    return true;
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
