@@ -2,6 +2,7 @@
 // Benchmarks print tables; they are never part of `npm test` (tests do not assert timings).
 import { parseArgs } from 'node:util';
 import { MissingToolError } from '../tools/kafka/testbed.ts';
+import { runFailoverBench } from './failover.ts';
 import { runFileBench } from './file.ts';
 
 const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,java,raw] [--keep]
@@ -16,14 +17,22 @@ const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,
               run Weir compiled, as shipped (default), or from its TypeScript sources
   --weir-node-options="<flags>"
               extra node flags for the Weir worker, e.g. "--max-semi-space-size=8"
-  --keep      keep the temporary folder (worker logs, files)`;
+  --keep      keep the temporary folder (worker logs, files)
+
+usage: npm run bench -- failover [--runs N] [--full] [--only weir,java] [--keep]
+
+  failover  time until a 3-worker cluster's tasks run again after kill -9 (declared gone through
+            Weir's admin endpoint, or not), SIGTERM, and until a new worker receives work, for Weir
+            and Apache Kafka Connect. --runs defaults to 3 here; --full adds the scenarios that wait
+            the default scheduled.rebalance.max.delay.ms (5 minutes each).`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       lines: { type: 'string', default: '1000000' },
-      runs: { type: 'string', default: '1' },
+      runs: { type: 'string' },
+      full: { type: 'boolean', default: false },
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'weir-from': { type: 'string', default: 'build' },
@@ -32,7 +41,18 @@ async function main(): Promise<number> {
     },
   });
   const lines = Number(values.lines);
-  const runs = Number(values.runs);
+  const runs = Number(values.runs ?? (positionals[0] === 'failover' ? 3 : 1));
+  if (positionals[0] === 'failover' && runs > 0 && !values.help) {
+    const table = await runFailoverBench({
+      runs: Math.floor(runs),
+      full: values.full,
+      keep: values.keep,
+      only: values.only?.split(',').map((s) => s.trim()),
+      log: (line) => console.error(line),
+    });
+    console.log(`\n${table}`);
+    return 0;
+  }
   const weirFrom = values['weir-from'];
   if (
     values.help ||
