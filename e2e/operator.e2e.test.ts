@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeClient, RESOURCES, resourcePath } from '../operator/kube/client.ts';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
+import type { ConnectorStateInfo } from '../runtime/rest/types.ts';
 import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
 import { hostAddressForPods } from './cluster/cluster.ts';
 import { binary } from './cluster/build.ts';
-import { createNamespace, eventually, kube, type Kube } from './kube.ts';
+import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
 
 const CONNECT = 'files';
 let k: Kube;
@@ -67,6 +68,36 @@ async function get<T>(kind: 'KafkaConnect' | 'KafkaConnector', name: string): Pr
 
 async function create(obj: KafkaConnect | KafkaConnector): Promise<void> {
   await client.request('POST', path(obj.kind), { body: obj });
+}
+
+async function patchSpec(name: string, spec: Partial<KafkaConnector['spec']>): Promise<void> {
+  await client.request('PATCH', path('KafkaConnector', name), {
+    body: { spec },
+    contentType: 'application/merge-patch+json',
+  });
+}
+
+/** The workers' REST API, as the operator reaches it (a ready pod's IP, the admin token). */
+async function rest<T>(method: string, urlPath: string): Promise<{ status: number; body: T }> {
+  const secret = await k.core.readNamespacedSecret({ name: `${CONNECT}-connect-credentials`, namespace });
+  const token = Buffer.from(secret.data?.['admin-token'] ?? '', 'base64').toString('utf8');
+  const pods = await k.core.listNamespacedPod({ namespace, labelSelector: `weir.dev/cluster=${CONNECT}` });
+  const ips = pods.items.filter(isReady).map((p) => p.status?.podIP);
+  let last: unknown;
+  for (const ip of ips) {
+    try {
+      const res = await fetch(`http://${ip}:8083${urlPath}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(3000),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw new Error(`no worker answered ${method} ${urlPath}: ${String(last)}`);
 }
 
 const ready = (o: { status?: { conditions?: { type: string; status: string }[] } } | undefined) =>
@@ -183,4 +214,84 @@ describe('weir operator', () => {
       `operator e2e: KafkaConnect Ready in ${connectReadyMs} ms; connectors RUNNING ${runningMs} ms after apply`,
     );
   }, 240_000);
+  it('moves the source task off a deleted pod within 5 s, without losing a line', async () => {
+    const before = await rest<ConnectorStateInfo>('GET', '/connectors/local-file-source/status');
+    const victimWorker = before.body.tasks[0]!.worker_id;
+    const ip = victimWorker.split(':')[0];
+    const pods = await k.core.listNamespacedPod({ namespace, labelSelector: `weir.dev/cluster=${CONNECT}` });
+    const victim = pods.items.find((p) => p.status?.podIP === ip)!;
+    expect(victim).toBeDefined();
+    const killed = Date.now();
+    await k.core.deleteNamespacedPod({ name: victim.metadata!.name!, namespace });
+    const moved = await eventually(
+      'the source task RUNNING on another worker',
+      async () => {
+        const now = await rest<ConnectorStateInfo>('GET', '/connectors/local-file-source/status');
+        const task = now.body.tasks[0];
+        return task && task.state === 'RUNNING' && task.worker_id !== victimWorker ? Date.now() : undefined;
+      },
+      30_000,
+    );
+    const moveMs = moved - killed;
+    console.log(`operator e2e: pod deleted → source task RUNNING on another worker in ${moveMs} ms`);
+    expect(moveMs).toBeLessThan(5_000);
+    appendFileSync(join(dataDir, 'test.txt'), 'after-kill-1\nafter-kill-2\n');
+    await eventually('lines after the kill', async () =>
+      sinkLines().includes('after-kill-2') ? true : undefined,
+    );
+    const lines = sinkLines();
+    for (const line of ['foo', 'bar', 'baz', 'after-kill-1', 'after-kill-2']) expect(lines).toContain(line);
+    await eventually('the source Ready again', async () =>
+      ready(await get<KafkaConnector>('KafkaConnector', 'local-file-source')) ? true : undefined,
+    );
+  }, 120_000);
+
+  it('pauses, stops and resumes a connector through spec.state', async () => {
+    for (const [state, want] of [
+      ['paused', 'PAUSED'],
+      ['stopped', 'STOPPED'],
+      ['running', 'RUNNING'],
+    ] as const) {
+      await patchSpec('local-file-source', { state });
+      await eventually(
+        `local-file-source ${want} and Ready`,
+        async () => {
+          const o = await get<KafkaConnector>('KafkaConnector', 'local-file-source');
+          return ready(o) &&
+            o?.status?.observedGeneration === o?.metadata.generation &&
+            o?.status?.connectorStatus?.connector.state === want
+            ? true
+            : undefined;
+        },
+        30_000,
+      );
+      if (want === 'PAUSED') appendFileSync(join(dataDir, 'test.txt'), 'while-paused\n');
+    }
+    await eventually('the line written while paused, after resume', async () =>
+      sinkLines().includes('while-paused') ? true : undefined,
+    );
+  }, 120_000);
+
+  it('deletes the connector from the workers when its KafkaConnector goes', async () => {
+    await client.request('DELETE', path('KafkaConnector', 'local-file-sink'));
+    await eventually('the sink connector gone from the workers', async () => {
+      const res = await rest<string[]>('GET', '/connectors');
+      return res.body.includes('local-file-sink') ? undefined : true;
+    });
+    await eventually('the KafkaConnector gone', async () =>
+      (await get('KafkaConnector', 'local-file-sink')) ? undefined : true,
+    );
+    expect((await rest<string[]>('GET', '/connectors')).body).toEqual(['local-file-source']);
+  }, 60_000);
+
+  it('has invalid resources refused by the API server with a message naming the problem', async () => {
+    const bad = connector('bad-state', 'FileStreamSource', { file: '/data/x', topic: 't' });
+    (bad.spec as { state: string }).state = 'sleeping';
+    await expect(create(bad)).rejects.toThrow(/spec\.state/);
+    const owned = connector('bad-key', 'FileStreamSource', { 'tasks.max': '3', file: '/data/x' });
+    await expect(create(owned)).rejects.toThrow(/tasks\.max/);
+    const orphan = connector('no-cluster', 'FileStreamSource', { file: '/data/x' });
+    orphan.metadata.labels = {};
+    await expect(create(orphan)).rejects.toThrow(/weir\.dev\/cluster/);
+  }, 30_000);
 });
