@@ -51,6 +51,8 @@ export async function runDistributed(args: string[]): Promise<void> {
     topic: distributed.configTopic,
     replicationFactor: distributed.configReplicationFactor,
     topicConfigs: topicSettings(props, 'config.storage.'),
+    // Config and status changes coordinate the workers: read them with little delay.
+    fetchMaxWaitMs: 100,
   });
   const offsets = new KafkaOffsetStore({
     client: client('offsets'),
@@ -65,6 +67,7 @@ export async function runDistributed(args: string[]): Promise<void> {
     partitions: distributed.statusPartitions,
     replicationFactor: distributed.statusReplicationFactor,
     topicConfigs: topicSettings(props, 'status.storage.'),
+    fetchMaxWaitMs: 100,
   });
   await Promise.all([configs.start(), offsets.start(), statuses.start()]);
 
