@@ -16,7 +16,7 @@ const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,
   --weir-from build|source
               run Weir compiled, as shipped (default), or from its TypeScript sources
   --weir-node-options="<flags>"
-              extra node flags for the Weir worker, e.g. "--max-semi-space-size=8"
+              node flags for the Weir worker; default "--max-semi-space-size=8", as the image sets them
   --keep      keep the temporary folder (worker logs, files)
 
 usage: npm run bench -- failover [--runs N] [--full] [--only weir,java] [--keep]
@@ -36,7 +36,8 @@ async function main(): Promise<number> {
       only: { type: 'string' },
       keep: { type: 'boolean', default: false },
       'weir-from': { type: 'string', default: 'build' },
-      'weir-node-options': { type: 'string', default: '' },
+      // What the image sets (Dockerfile NODE_OPTIONS): Weir runs as shipped.
+      'weir-node-options': { type: 'string', default: '--max-semi-space-size=8' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
