@@ -5,4 +5,6 @@
 import { existsSync } from 'node:fs';
 
 const sources = new URL('../runtime/cli/main.ts', import.meta.url);
-await import(existsSync(sources) ? sources.href : new URL('../dist/runtime/cli/main.js', import.meta.url).href);
+await import(
+  existsSync(sources) ? sources.href : new URL('../dist/runtime/cli/main.js', import.meta.url).href
+);
