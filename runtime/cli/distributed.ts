@@ -7,6 +7,7 @@ import { readPropertiesFile } from '../config/properties.ts';
 import { parseDistributedConfig, type WorkerConfig } from '../config/worker-config.ts';
 import { DistributedHerder } from '../herder/distributed-herder.ts';
 import { logger } from '../logging.ts';
+import { exitOnSignals } from './shutdown.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import { restAuthenticator } from '../rest/auth.ts';
 import { createRestApp, startRestServer } from '../rest/server.ts';
@@ -94,29 +95,15 @@ export async function runDistributed(args: string[]): Promise<void> {
     `REST server listening at ${rest.urls.join(', ')}; worker ${workerId} joins group ${distributed.groupId}`,
   );
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`Received ${signal}; stopping`);
-    const forceExit = setTimeout(() => {
-      log.error('Shutdown took too long; exiting');
-      process.exit(1);
-    }, config.taskShutdownGracefulTimeoutMs + 20_000);
-    forceExit.unref();
-    try {
+  exitOnSignals(
+    async () => {
       await herder.stop();
       await Promise.all([configs.stop(), offsets.stop(), statuses.stop()]);
       await rest.close();
-      log.info('Weir worker stopped');
-      process.exit(0);
-    } catch (error) {
-      log.error({ err: error }, 'Error while stopping');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+    },
+    config.taskShutdownGracefulTimeoutMs + 20_000,
+    log,
+  );
   await herder.start();
   log.info(
     `Kafka Connect (Weir ${WEIR_VERSION}) started in distributed mode; Kafka cluster ${kafkaClusterId}`,

@@ -10,6 +10,7 @@ import { parseWorkerConfig, standaloneWorkerConfigDef, type WorkerConfig } from 
 import { WeirError } from '../errors.ts';
 import { StandaloneHerder } from '../herder/standalone-herder.ts';
 import { logger } from '../logging.ts';
+import { exitOnSignals } from './shutdown.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import { restAuthenticator } from '../rest/auth.ts';
 import { createRestApp, startRestServer } from '../rest/server.ts';
@@ -111,29 +112,15 @@ export async function runStandalone(args: string[]): Promise<void> {
   const rest = await startRestServer({ listeners: config.listeners.join(','), app });
   log.info(`REST server listening at ${rest.urls.join(', ')}; worker id ${workerId}`);
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`Received ${signal}; stopping connectors and tasks`);
-    const forceExit = setTimeout(() => {
-      log.error('Shutdown took too long; exiting');
-      process.exit(1);
-    }, config.taskShutdownGracefulTimeoutMs + 15_000);
-    forceExit.unref();
-    try {
+  exitOnSignals(
+    async () => {
       await herder.stop();
       await offsets.stop();
       await rest.close();
-      log.info('Weir worker stopped');
-      process.exit(0);
-    } catch (error) {
-      log.error({ err: error }, 'Error while stopping');
-      process.exit(1);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+    },
+    config.taskShutdownGracefulTimeoutMs + 15_000,
+    log,
+  );
 
   const kafkaClusterId = await lookupKafkaClusterId(config);
   herder.markStarted(kafkaClusterId);

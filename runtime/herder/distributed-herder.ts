@@ -39,7 +39,13 @@ import { Worker } from '../worker/worker.ts';
 import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
 import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
 import { buildStatus, restartPlan } from './status.ts';
-import { assertValid, pluginConfigKeys, validateConnectorConfig } from './validation.ts';
+import {
+  assertValid,
+  pluginConfigKeys,
+  pluginInfos,
+  validateConnectorConfig,
+  validateWithHint,
+} from './validation.ts';
 
 export interface DistributedHerderOptions {
   workerId: string;
@@ -285,17 +291,11 @@ export class DistributedHerder implements Herder {
   }
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
-    const withClass =
-      pluginHint && !config['connector.class'] ? { ...config, 'connector.class': pluginHint } : config;
-    return validateConnectorConfig(this.o.plugins, withClass);
+    return validateWithHint(this.o.plugins, pluginHint, config);
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
-    const types = connectorsOnly ? (['source', 'sink'] as const) : undefined;
-    return this.o.plugins
-      .list(types)
-      .map((p) => ({ class: p.className, type: p.type, version: p.version }))
-      .sort((a, b) => a.class.localeCompare(b.class));
+    return pluginInfos(this.o.plugins, connectorsOnly);
   }
 
   pluginConfig(plugin: string): ConfigKeyInfo[] {

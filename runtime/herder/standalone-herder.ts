@@ -24,7 +24,13 @@ import type { MemoryStatusStore } from '../storage/status-store.ts';
 import { Worker } from '../worker/worker.ts';
 import { readOffsets, mustBeStopped, writeOffsets } from './connector-offsets.ts';
 import type { Herder, PutConnectorResult, RestartRequest } from './herder.ts';
-import { assertValid, pluginConfigKeys, validateConnectorConfig } from './validation.ts';
+import {
+  assertValid,
+  pluginConfigKeys,
+  pluginInfos,
+  validateConnectorConfig,
+  validateWithHint,
+} from './validation.ts';
 import { buildStatus, restartPlan } from './status.ts';
 
 interface ConnectorEntry {
@@ -357,17 +363,11 @@ export class StandaloneHerder implements Herder {
   }
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
-    const withClass =
-      pluginHint && !config['connector.class'] ? { ...config, 'connector.class': pluginHint } : config;
-    return validateConnectorConfig(this.options.plugins, withClass);
+    return validateWithHint(this.options.plugins, pluginHint, config);
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
-    const types = connectorsOnly ? (['source', 'sink'] as const) : undefined;
-    return this.options.plugins
-      .list(types)
-      .map((p) => ({ class: p.className, type: p.type, version: p.version }))
-      .sort((a, b) => a.class.localeCompare(b.class));
+    return pluginInfos(this.options.plugins, connectorsOnly);
   }
 
   pluginConfig(plugin: string): ConfigKeyInfo[] {

@@ -11,7 +11,7 @@ import {
 } from '../config/connector-config.ts';
 import { badRequest, WeirError } from '../errors.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
-import type { ConfigInfos, ConfigKeyInfo, PluginType } from '../rest/types.ts';
+import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
 import { splitList } from '../worker/plugins-for-connector.ts';
 
 export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
@@ -183,4 +183,24 @@ export function assertValid(infos: ConfigInfos): void {
     `Connector configuration is invalid and contains the following ${infos.error_count} error(s):\n${lines.join('\n')}\n` +
       'You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`',
   );
+}
+
+/** Validates with the plugin named in the URL when the config names none (the validate endpoint). */
+export function validateWithHint(
+  plugins: PluginRegistry,
+  pluginHint: string | null,
+  config: Record<string, string>,
+): Promise<ConfigInfos> {
+  const withClass =
+    pluginHint && !config['connector.class'] ? { ...config, 'connector.class': pluginHint } : config;
+  return validateConnectorConfig(plugins, withClass);
+}
+
+/** GET /connector-plugins: every plugin, or connectors only, sorted by class. */
+export function pluginInfos(plugins: PluginRegistry, connectorsOnly: boolean): PluginInfo[] {
+  const types = connectorsOnly ? (['source', 'sink'] as const) : undefined;
+  return plugins
+    .list(types)
+    .map((p) => ({ class: p.className, type: p.type, version: p.version }))
+    .sort((a, b) => a.class.localeCompare(b.class));
 }
