@@ -126,7 +126,9 @@ export class DistributedHerder implements Herder {
         if (this.member.isLeader) void this.expel(update.name);
         return;
       }
-      if (this.member.isLeader && (update.kind === 'connector' || update.kind === 'tasks')) {
+      // New or removed connectors and new task configs change the assignment: every worker rejoins
+      // at once (as the leader does) instead of waiting to hear of the rebalance at its next heartbeat.
+      if ((update.kind === 'connector' || update.kind === 'tasks') && !this.stopping) {
         this.member.requestRejoin(`config change: ${update.kind} ${update.name}`);
       }
     });

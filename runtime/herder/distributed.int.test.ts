@@ -4,13 +4,16 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Admin } from '@platformatic/kafka';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kafkaBootstrap, uniqueName } from '../../tools/vitest/kafka.ts';
 import { spread, WeirCluster } from '../../tools/weir-cluster.ts';
 import { http, waitFor, type WeirProcess } from '../../tools/weir-process.ts';
 
 const TOKEN = 'test-admin-token';
 const clusters: WeirCluster[] = [];
+// Connector names are unique per test: a sink's consumer group (connect-<name>) lives on the shared broker.
+let sink = '';
+let source = '';
 
 async function cluster(workers: number, settings: Record<string, string> = {}): Promise<WeirCluster> {
   const c = new WeirCluster({
@@ -56,6 +59,11 @@ async function put(via: WeirProcess, name: string, config: Record<string, string
   return r.status;
 }
 
+beforeEach(() => {
+  sink = uniqueName('sink');
+  source = uniqueName('source');
+});
+
 afterEach(async () => {
   await Promise.all(clusters.splice(0).map((c) => c.stop()));
 });
@@ -68,17 +76,17 @@ describe('weir connect-distributed', () => {
     await createTopic(topic, 6);
     const follower = others[0] as WeirProcess;
     expect(
-      await put(follower, 'sink', {
+      await put(follower, sink, {
         'connector.class': 'FileStreamSink',
         'tasks.max': '6',
         topics: topic,
         file: join(c.dir, 'out.txt'),
       }),
     ).toBe(201);
-    expect(spread(await c.waitRunning('sink', 6))).toEqual([2, 2, 2]);
+    expect(spread(await c.waitRunning(sink, 6))).toEqual([2, 2, 2]);
 
     const created = await http('POST', `${follower.url}/connectors`, {
-      name: 'source',
+      name: source,
       config: {
         'connector.class': 'VerifiableSource',
         'tasks.max': '6',
@@ -87,10 +95,10 @@ describe('weir connect-distributed', () => {
       },
     });
     expect(created.status).toBe(201);
-    expect(spread(await c.waitRunning('source', 6))).toHaveLength(3);
+    expect(spread(await c.waitRunning(source, 6))).toHaveLength(3);
     // Status is the same from every worker.
     await waitFor('the same status on every worker', async () => {
-      const views = await Promise.all(c.live.map((w) => c.status('source', w)));
+      const views = await Promise.all(c.live.map((w) => c.status(source, w)));
       return views.every((v) => JSON.stringify(v) === JSON.stringify(views[0]));
     });
   });
@@ -99,18 +107,18 @@ describe('weir connect-distributed', () => {
     const c = await cluster(3);
     const topic = uniqueName('six');
     await createTopic(topic, 6);
-    await put(c.live[0] as WeirProcess, 'sink', {
+    await put(c.live[0] as WeirProcess, sink, {
       'connector.class': 'FileStreamSink',
       'tasks.max': '6',
       topics: topic,
       file: join(c.dir, 'out.txt'),
     });
-    const before = await c.waitRunning('sink', 6);
+    const before = await c.waitRunning(sink, 6);
     const victimId = before.tasks[0]?.worker_id as string;
     const victim = c.byWorkerId(victimId) as WeirProcess;
     const started = Date.now();
     const exited = victim.stop('SIGTERM');
-    const after = await c.waitRunning('sink', 6, 10_000, [victimId]);
+    const after = await c.waitRunning(sink, 6, 10_000, [victimId]);
     const elapsed = Date.now() - started;
     expect(await exited).toBe(0);
     expect(after.tasks.every((t) => t.worker_id !== victimId)).toBe(true);
@@ -121,13 +129,13 @@ describe('weir connect-distributed', () => {
     const c = await cluster(3, { 'scheduled.rebalance.max.delay.ms': '8000' });
     const topic = uniqueName('six');
     await createTopic(topic, 6);
-    await put(c.live[0] as WeirProcess, 'sink', {
+    await put(c.live[0] as WeirProcess, sink, {
       'connector.class': 'FileStreamSink',
       'tasks.max': '6',
       topics: topic,
       file: join(c.dir, 'out.txt'),
     });
-    const before = await c.waitRunning('sink', 6);
+    const before = await c.waitRunning(sink, 6);
     const { leader } = await leaderOf(c);
     const victimId = before.tasks.map((t) => t.worker_id).find((id) => id !== c.workerId(leader)) as string;
 
@@ -144,55 +152,55 @@ describe('weir connect-distributed', () => {
       },
     );
     expect(declared.status).toBe(202);
-    await c.waitRunning('sink', 6, 10_000, [victimId]);
+    await c.waitRunning(sink, 6, 10_000, [victimId]);
     expect(Date.now() - started).toBeLessThan(2000);
 
     // Not declared: the work waits for scheduled.rebalance.max.delay.ms, as in Apache Kafka Connect.
-    const now = await c.waitRunning('sink', 6);
+    const now = await c.waitRunning(sink, 6);
     const secondId = now.tasks.map((t) => t.worker_id).find((id) => id !== c.workerId(leader)) as string;
     await (c.byWorkerId(secondId) as WeirProcess).stop('SIGKILL');
     const killedAt = Date.now();
     await new Promise((r) => setTimeout(r, 4000));
-    const during = await c.status('sink', leader);
+    const during = await c.status(sink, leader);
     expect(during?.tasks.some((t) => t.worker_id === secondId || t.state !== 'RUNNING')).toBe(true);
-    await c.waitRunning('sink', 6, 30_000, [secondId]);
+    await c.waitRunning(sink, 6, 30_000, [secondId]);
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(6000);
   });
 
   it('elects a new leader when the leader is killed and loses no task', async () => {
     const c = await cluster(3, { 'scheduled.rebalance.max.delay.ms': '2000' });
-    await put(c.live[0] as WeirProcess, 'source', {
+    await put(c.live[0] as WeirProcess, source, {
       'connector.class': 'VerifiableSource',
       'tasks.max': '4',
       topic: uniqueName('verifiable'),
       throughput: '50',
     });
-    await c.waitRunning('source', 4);
+    await c.waitRunning(source, 4);
     const { leader } = await leaderOf(c);
     await leader.stop('SIGKILL');
-    await c.waitRunning('source', 4, 40_000, [c.workerId(leader)]);
+    await c.waitRunning(source, 4, 40_000, [c.workerId(leader)]);
     const after = await leaderOf(c);
     expect(after.leader).not.toBe(leader);
   });
 
   it('rebalances onto a new worker without restarting the tasks that stay put', async () => {
     const c = await cluster(2);
-    await put(c.live[0] as WeirProcess, 'source', {
+    await put(c.live[0] as WeirProcess, source, {
       'connector.class': 'VerifiableSource',
       'tasks.max': '6',
       topic: uniqueName('verifiable'),
       throughput: '50',
     });
-    const before = await c.waitRunning('source', 6);
+    const before = await c.waitRunning(source, 6);
     await c.add(1);
     const after = await waitFor('work on the new worker', async () => {
-      const status = await c.waitRunning('source', 6);
+      const status = await c.waitRunning(source, 6);
       return spread(status).length === 3 ? status : undefined;
     });
     const moved = after.tasks
       .filter((t) => before.tasks.find((b) => b.id === t.id)?.worker_id !== t.worker_id)
       .map((t) => t.id);
-    const starts = c.taskStarts('source');
+    const starts = c.taskStarts(source);
     for (const task of after.tasks)
       expect(starts.get(task.id), `task ${task.id}`).toBe(moved.includes(task.id) ? 2 : 1);
     expect(moved.length).toBeGreaterThan(0);
@@ -209,19 +217,19 @@ describe('weir connect-distributed', () => {
       Array.from({ length: to - from }, (_, i) => `record-${from + i}`).join('\n') + '\n';
     writeFileSync(input, lines(0, total / 3));
     const via = c.live[0] as WeirProcess;
-    await put(via, 'source', {
+    await put(via, source, {
       'connector.class': 'FileStreamSource',
       file: input,
       topic,
       'batch.size': '500',
     });
-    await put(via, 'sink', {
+    await put(via, sink, {
       'connector.class': 'FileStreamSink',
       'tasks.max': '6',
       topics: topic,
       file: output,
     });
-    await c.waitRunning('sink', 6);
+    await c.waitRunning(sink, 6);
 
     const { others } = await leaderOf(c);
     await (others[0] as WeirProcess).stop('SIGTERM');
