@@ -164,6 +164,15 @@ export class DistributedHerder implements Herder {
       return;
     }
     this.assigned = true;
+    this.log.info(
+      {
+        generation,
+        leader: isLeader,
+        connectors: assignment.connectors,
+        tasks: assignment.tasks.map((t) => `${t.connector}-${t.task}`),
+      },
+      `Joined group at generation ${generation}${isLeader ? ' as leader' : ''}: ${assignment.connectors.length} connector(s), ${assignment.tasks.length} task(s); delay ${assignment.delay} ms`,
+    );
     if (isLeader) void this.rotateSessionKey();
     await this.work.start({ connectors: assignment.connectors, tasks: assignment.tasks });
   }
