@@ -155,7 +155,7 @@ export class DistributedHerder implements Herder {
 
   private async onAssignment(
     assignment: ConnectAssignment,
-    _generation: number,
+    generation: number,
     isLeader: boolean,
   ): Promise<void> {
     if (assignment.error !== 0) {
