@@ -42,6 +42,8 @@ function startOperator(): ChildProcess {
       namespace,
       '--metrics-port',
       '0',
+      '--identity',
+      'e2e-operator',
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -143,14 +145,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Connectors first, while the operator runs (their finalizer), then everything else.
-  for (const name of ['local-file-source', 'local-file-sink']) {
+  for (const name of ['local-file-source', 'local-file-sink', 'second-source']) {
     await client?.request('DELETE', path('KafkaConnector', name)).catch(() => {});
   }
-  await eventually('connectors gone', async () =>
-    (await get('KafkaConnector', 'local-file-source')) || (await get('KafkaConnector', 'local-file-sink'))
-      ? undefined
-      : true,
-  ).catch(() => {});
+  await eventually('connectors gone', async () => {
+    const list = await client.request<{ items: unknown[] }>('GET', path('KafkaConnector'));
+    return list.items.length === 0 ? true : undefined;
+  }).catch(() => {});
   await stopOperator();
   await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
   await stopBroker(brokerDir).catch(() => {});
@@ -197,9 +198,16 @@ describe('weir operator', () => {
       connector('local-file-sink', 'FileStreamSink', { file: '/data/test.sink.txt', topics: 'connect-test' }),
     );
     for (const name of ['local-file-source', 'local-file-sink']) {
+      // Ready with its task RUNNING (the model calls a RUNNING connector with no task yet Ready).
       const ktr = await eventually(`${name} Ready`, async () => {
         const o = await get<KafkaConnector>('KafkaConnector', name);
-        return ready(o) ? o : undefined;
+        return ready(o) && o?.status?.connectorStatus?.tasks[0]?.state === 'RUNNING' ? o : undefined;
+      }).catch(async (error: unknown) => {
+        const o = await get<KafkaConnector>('KafkaConnector', name);
+        const workers = await rest('GET', '/connectors?expand=status&expand=info').catch((e: unknown) => e);
+        throw new Error(
+          `${String(error)}\nstatus: ${JSON.stringify(o?.status)}\nworkers: ${JSON.stringify(workers)}`,
+        );
       });
       expect(ktr.status?.connectorStatus?.connector.state).toBe('RUNNING');
       expect(ktr.status?.connectorStatus?.tasks.map((t) => t.state)).toEqual(['RUNNING']);
@@ -272,6 +280,52 @@ describe('weir operator', () => {
     );
   }, 120_000);
 
+  it('rolls the workers on a worker config change without losing a line', async () => {
+    const before = await k.core.listNamespacedPod({
+      namespace,
+      labelSelector: `weir.dev/cluster=${CONNECT}`,
+    });
+    const oldPods = new Set(before.items.map((p) => p.metadata?.uid));
+    await client.request('PATCH', path('KafkaConnect', CONNECT), {
+      body: { spec: { config: { 'offset.flush.interval.ms': 2000 } } },
+      contentType: 'application/merge-patch+json',
+    });
+    let n = 0;
+    const writer = setInterval(() => appendFileSync(join(dataDir, 'test.txt'), `rolling-${n++}\n`), 500);
+    try {
+      await eventually(
+        'the rollout done: 3 new workers, KafkaConnect Ready',
+        async () => {
+          const kc = await get<KafkaConnect>('KafkaConnect', CONNECT);
+          const pods = await k.core.listNamespacedPod({
+            namespace,
+            labelSelector: `weir.dev/cluster=${CONNECT}`,
+          });
+          const fresh = pods.items.filter((p) => !oldPods.has(p.metadata?.uid) && isReady(p));
+          return ready(kc) &&
+            kc?.status?.observedGeneration === kc?.metadata.generation &&
+            fresh.length === 3 &&
+            pods.items.length === 3
+            ? true
+            : undefined;
+        },
+        120_000,
+      );
+    } finally {
+      clearInterval(writer);
+    }
+    const last = `rolling-${n - 1}`;
+    await eventually(
+      `${last} in test.sink.txt`,
+      async () => (sinkLines().includes(last) ? true : undefined),
+      30_000,
+    );
+    const lines = new Set(sinkLines());
+    const lost = Array.from({ length: n }, (_, i) => `rolling-${i}`).filter((l) => !lines.has(l));
+    expect(lost).toEqual([]);
+    console.log(`operator e2e: rolling update with ${n} lines written during it, none lost`);
+  }, 180_000);
+
   it('deletes the connector from the workers when its KafkaConnector goes', async () => {
     await client.request('DELETE', path('KafkaConnector', 'local-file-sink'));
     await eventually('the sink connector gone from the workers', async () => {
@@ -294,4 +348,32 @@ describe('weir operator', () => {
     orphan.metadata.labels = {};
     await expect(create(orphan)).rejects.toThrow(/weir\.dev\/cluster/);
   }, 30_000);
+  it('converges after the operator is killed mid-reconcile, creating the connector once', async () => {
+    await create(
+      connector('second-source', 'FileStreamSource', { file: '/data/test.txt', topic: 'connect-test-2' }),
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    const child = operator!;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    operator = startOperator();
+    const o = await eventually(
+      'second-source Ready after the restart',
+      async () => {
+        const x = await get<KafkaConnector>('KafkaConnector', 'second-source');
+        return ready(x) ? x : undefined;
+      },
+      60_000,
+    );
+    expect(o.status?.connectorStatus?.connector.state).toBe('RUNNING');
+    expect(o.metadata.annotations?.['weir.dev/created-connector']).toBe(
+      `${namespace}/${CONNECT}/second-source`,
+    );
+    const created = readFileSync(operatorLog, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"connector created"') && l.includes('second-source'));
+    expect(created.length).toBeLessThanOrEqual(1);
+    expect((await rest<string[]>('GET', '/connectors')).body).toContain('second-source');
+  }, 90_000);
 });
