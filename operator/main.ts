@@ -57,7 +57,20 @@ export function parseOperatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
 }
 
 export async function runOperator(argv: string[]): Promise<void> {
-  const args = parseOperatorArgs(argv);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(OPERATOR_USAGE);
+    return;
+  }
+  let args: OperatorArgs;
+  try {
+    args = parseOperatorArgs(argv);
+  } catch (error) {
+    console.error(
+      `weir operator: ${error instanceof Error ? error.message : String(error)}\n\n${OPERATOR_USAGE}`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   const { kubeConfig, source } = loadKubeConfig(args.kubeconfig ? { kubeconfig: args.kubeconfig } : {});
   const client = new KubeClient(kubeConfig);
   const metrics = new OperatorMetrics();
