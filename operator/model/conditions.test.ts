@@ -126,6 +126,7 @@ describe('connector status', () => {
     [undefined, 'Reconciling', 'Creating'],
     [state('RUNNING', 'RUNNING', 'RUNNING'), 'Ready', 'Running'],
     [state('RUNNING', 'UNASSIGNED'), 'Reconciling', 'Progressing'],
+    [state('RUNNING'), 'Reconciling', 'Progressing'],
     [state('PAUSED', 'PAUSED'), 'Reconciling', 'Progressing'],
     [state('RUNNING', 'FAILED'), 'Stalled', 'TaskFailed'],
     [state('FAILED'), 'Stalled', 'ConnectorFailed'],

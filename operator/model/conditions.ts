@@ -221,7 +221,8 @@ export function connectorConditions(
           generation,
         );
   }
-  const tasksOk = want === 'STOPPED' || s.tasks.every((t) => t.state === want);
+  // A running connector is up once it has tasks and they all run: right after creation it has none yet.
+  const tasksOk = want === 'STOPPED' || (s.tasks.length > 0 && s.tasks.every((t) => t.state === want));
   if (s.connector.state === want && tasksOk) {
     const reason = want === 'RUNNING' ? 'Running' : want === 'PAUSED' ? 'Paused' : 'Stopped';
     const message =
