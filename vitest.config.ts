@@ -14,14 +14,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{runtime,operator,tools,bench}/**/*.test.ts'],
+          include: ['{runtime,operator,tools,bench,charts,examples,docs}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', 'node_modules/**'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['{runtime,operator,tools,bench}/**/*.int.test.ts'],
+          include: ['{runtime,operator,tools,bench,charts,examples,docs}/**/*.int.test.ts'],
           globalSetup: ['tools/vitest/kafka-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
