@@ -72,6 +72,27 @@ describe('GET /connectors', () => {
     });
   });
 
+  it('expands topics (a Weir extension) in the same call; left out when topic tracking is off', async () => {
+    await create('a');
+    await create('b');
+    herder.connectorsByName.get('a')!.topics = ['t1', 't2'];
+    const res = await server.call('GET', '/connectors?expand=status&expand=info&expand=topics');
+    expect(res.status).toBe(200);
+    const body = res.body as Record<string, Record<string, unknown>>;
+    expect(Object.keys(body.a!)).toEqual(['status', 'info', 'topics']);
+    expect(body.a!.topics).toEqual(['t1', 't2']);
+    expect(body.b!.topics).toEqual([]);
+    expect((await server.call('GET', '/connectors?expand=topics')).body).toEqual({
+      a: { topics: ['t1', 't2'] },
+      b: { topics: [] },
+    });
+    herder.topicTracking = false;
+    expect((await server.call('GET', '/connectors?expand=topics&expand=status')).body).toEqual({
+      a: { status: expect.objectContaining({ name: 'a' }) },
+      b: { status: expect.objectContaining({ name: 'b' }) },
+    });
+  });
+
   it('leaves out a connector deleted during expansion', async () => {
     await create('a');
     await create('b');

@@ -78,12 +78,19 @@ function offsetsBody(req: Request): ConnectorOffsets {
   };
 }
 
+/**
+ * `?expand=status` and `?expand=info` as in Java; `?expand=topics` is Weir's: the active topics
+ * (GET /connectors/{name}/topics) of every connector in the same call, left out when topic tracking
+ * is off. Java ignores it, like any unknown expansion, so a client asking for it works on both.
+ */
+const EXPANSIONS = ['status', 'info', 'topics'];
+
 async function listConnectors(herder: Herder, req: Request): Promise<Reply> {
   const expand = queryValues(req, 'expand');
   const names = await herder.connectors();
   if (expand === undefined) return reply(200, names);
   for (const kind of expand) {
-    if (kind !== 'status' && kind !== 'info') log.info(`Ignoring unknown expansion type ${kind}`);
+    if (!EXPANSIONS.includes(kind)) log.info(`Ignoring unknown expansion type ${kind}`);
   }
   const entries = await Promise.all(
     names.map(async (name) => {
@@ -91,6 +98,10 @@ async function listConnectors(herder: Herder, req: Request): Promise<Reply> {
         const expansions: Record<string, unknown> = {};
         if (expand.includes('status')) expansions.status = await herder.connectorStatus(name);
         if (expand.includes('info')) expansions.info = await herder.connectorInfo(name);
+        if (expand.includes('topics')) {
+          const topics = await activeTopics(herder, name);
+          if (topics) expansions.topics = topics;
+        }
         return [name, expansions] as const;
       } catch (error) {
         // Deleted while we looked it up: leave it out, as Java does.
@@ -100,6 +111,16 @@ async function listConnectors(herder: Herder, req: Request): Promise<Reply> {
     }),
   );
   return reply(200, Object.fromEntries(entries.filter((entry) => entry !== undefined)));
+}
+
+/** The connector's active topics; undefined when topic tracking is disabled. */
+async function activeTopics(herder: Herder, name: string): Promise<string[] | undefined> {
+  try {
+    return await herder.connectorActiveTopics(name);
+  } catch (error) {
+    if (error instanceof WeirError && error.code === 'WEIR_FORBIDDEN') return undefined;
+    throw error;
+  }
 }
 
 async function createConnector(herder: Herder, req: Request): Promise<Reply> {

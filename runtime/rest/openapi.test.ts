@@ -125,6 +125,7 @@ describe('responses match the documented status codes and schemas', () => {
     ['POST', '/connectors', '/connectors', { name: 'b' }],
     ['GET', '/connectors', '/connectors'],
     ['GET', '/connectors?expand=status&expand=info', '/connectors'],
+    ['GET', '/connectors?expand=status&expand=info&expand=topics', '/connectors'],
     ['GET', '/connectors/a', '/connectors/{name}'],
     ['GET', '/connectors/zz', '/connectors/{name}'],
     ['GET', '/connectors/a/config', '/connectors/{name}/config'],
