@@ -75,7 +75,9 @@ function crd(options: {
       apiVersion: { type: 'string', description: `${GROUP}/${VERSION}` },
       kind: { type: 'string', description: options.kind },
       spec: options.spec,
-      status: options.status,
+      // A new resource reads observedGeneration -1 until the operator first writes status, so kstatus
+      // (Flux) says InProgress, not Current, before anything happened (flux2 #4346, strimzi #9278).
+      status: { ...options.status, default: { observedGeneration: -1 } },
     },
     required: ['spec'],
     ...(options.rules ? { 'x-kubernetes-validations': options.rules } : {}),
