@@ -159,6 +159,13 @@ function celRules(schema: Schema, path: string): { path: string; rule: Validatio
   return out;
 }
 
+/** A default on a whole object (the API server fills it in when the object is absent). */
+function objectDefault(s: Schema, name: string): string {
+  return s.default === undefined
+    ? ''
+    : ` Until it is written, \`${name}\` defaults to \`${JSON.stringify(s.default)}\`.`;
+}
+
 function columnsTable(columns: PrinterColumn[]): string {
   return table(
     ['Column', 'JSONPath', 'Type', 'Shown', 'Description'],
@@ -203,10 +210,10 @@ function crdSection(crd: CustomResourceDefinition): string {
     `### ${names.kind} printer columns`,
     columnsTable(version.additionalPrinterColumns),
     `### ${names.kind} spec`,
-    `${cell(root.properties!.spec!.description)} (\`spec\` is required.)`,
+    `${cell(root.properties!.spec!.description)} (\`spec\` is required.)${objectDefault(root.properties!.spec!, 'spec')}`,
     fieldTable(root.properties!.spec!, 'spec'),
     `### ${names.kind} status`,
-    cell(root.properties!.status!.description),
+    cell(root.properties!.status!.description) + objectDefault(root.properties!.status!, 'status'),
     fieldTable(root.properties!.status!, 'status'),
     `### ${names.kind} validation rules`,
     rules.length === 0
