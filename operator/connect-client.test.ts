@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectClient, ConnectRestError, ConnectUnreachableError } from './connect-client.ts';
+import { ConnectClient, ConnectRestError, ConnectUnreachableError, routeOf } from './connect-client.ts';
 
 const servers: Server[] = [];
 
@@ -44,9 +44,31 @@ describe('ConnectClient', () => {
     expect(await client.connectors()).toEqual({ a: { status: { name: 'a' } } });
     await client.putConnectorConfig('a b', { x: '1' });
     expect(seen).toEqual([
-      'GET /connectors?expand=status&expand=info Bearer t0k ',
+      'GET /connectors?expand=status&expand=info&expand=topics Bearer t0k ',
       'PUT /connectors/a%20b/config Bearer t0k {"x":"1"}',
     ]);
+  });
+
+  it('reads and sets logger levels, and tells onRequest of each request by route', async () => {
+    const seen: string[] = [];
+    const endpoint = await serve((method, url, _auth, body) => {
+      seen.push(`${method} ${url} ${body}`);
+      return method === 'GET' ? [200, { root: { level: 'INFO', last_modified: null } }] : [200, ['a.b']];
+    });
+    const routes: string[] = [];
+    const client = new ConnectClient([endpoint], { onRequest: (m, r) => routes.push(`${m} ${r}`) });
+    expect(await client.loggers()).toEqual({ root: { level: 'INFO', last_modified: null } });
+    await client.setLoggerLevel('a.b', 'DEBUG');
+    expect(seen).toEqual(['GET /admin/loggers ', 'PUT /admin/loggers/a.b {"level":"DEBUG"}']);
+    expect(routes).toEqual(['GET /admin/loggers', 'PUT /admin/loggers/{logger}']);
+  });
+
+  it('names routes without their variable parts', () => {
+    expect(routeOf('/connectors?expand=status')).toBe('/connectors');
+    expect(routeOf('/connectors/x%20y/tasks/3/restart')).toBe('/connectors/{name}/tasks/{task}/restart');
+    expect(routeOf('/connectors/x/restart?includeTasks=true')).toBe('/connectors/{name}/restart');
+    expect(routeOf('/admin/workers/10.0.0.1%3A8083')).toBe('/admin/workers/{worker}');
+    expect(routeOf('/connector-plugins')).toBe('/connector-plugins');
   });
 
   it('moves on to the next worker when a connection cannot be made', async () => {

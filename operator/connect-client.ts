@@ -18,6 +18,8 @@ export interface ConnectClientOptions {
   connectTimeoutMs?: number;
   /** Whole request, from the connection to the last byte; default 10 s. */
   requestTimeoutMs?: number;
+  /** Told of every request sent (metrics): its method and route, e.g. `GET /connectors/{name}`. */
+  onRequest?: (method: HttpMethod, route: string) => void;
 }
 
 /** The workers answered with a non-2xx status. */
@@ -44,11 +46,16 @@ export class ConnectUnreachableError extends Error {
   }
 }
 
-/** One entry of GET /connectors?expand=status&expand=info. */
+/** One entry of GET /connectors?expand=status&expand=info&expand=topics. */
 export interface ConnectorExpansion {
   status?: ConnectorStateInfo;
   info?: ConnectorInfo;
+  /** Weir's expansion (absent from workers that do not know it, or with topic tracking off). */
+  topics?: string[];
 }
+
+/** GET /admin/loggers: logger name → level. */
+export type LoggerLevels = Record<string, { level: string; last_modified?: number | null }>;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -60,12 +67,14 @@ export class ConnectClient {
   private readonly token: string | undefined;
   private readonly connectTimeoutMs: number;
   private readonly requestTimeoutMs: number;
+  private readonly onRequest: ConnectClientOptions['onRequest'];
 
   constructor(endpoints: string[] | (() => string[]), options: ConnectClientOptions = {}) {
     this.endpoints = typeof endpoints === 'function' ? endpoints : () => endpoints;
     this.token = options.token;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.onRequest = options.onRequest;
   }
 
   /** Sends one request; resolves to the parsed body (undefined when empty). */
@@ -73,6 +82,7 @@ export class ConnectClient {
     const endpoints = this.endpoints();
     if (endpoints.length === 0) throw new ConnectUnreachableError('no ready worker to call');
     const failures: string[] = [];
+    this.onRequest?.(method, routeOf(path));
     for (const endpoint of endpoints) {
       try {
         return await this.send<T>(endpoint, method, path, body);
@@ -154,9 +164,9 @@ export class ConnectClient {
     });
   }
 
-  /** Every connector with its status and info, in one call. */
+  /** Every connector with its status, info and active topics, in one call. */
   connectors(): Promise<Record<string, ConnectorExpansion>> {
-    return this.request('GET', '/connectors?expand=status&expand=info');
+    return this.request('GET', '/connectors?expand=status&expand=info&expand=topics');
   }
 
   createConnector(body: CreateConnectorRequest): Promise<ConnectorInfo> {
@@ -196,6 +206,16 @@ export class ConnectClient {
     return this.request('GET', '/connector-plugins');
   }
 
+  /** The levels of the answering worker's loggers. */
+  loggers(): Promise<LoggerLevels> {
+    return this.request('GET', '/admin/loggers');
+  }
+
+  /** Sets a logger (and those below it) on the answering worker only. */
+  async setLoggerLevel(name: string, level: string): Promise<void> {
+    await this.request('PUT', `/admin/loggers/${enc(name)}`, { level });
+  }
+
   /** Weir's admin endpoint: the worker `workerId` (`<podIP>:8083`) is gone; its work moves now. */
   async removeWorker(workerId: string): Promise<void> {
     await this.request('DELETE', `/admin/workers/${enc(workerId)}`);
@@ -203,6 +223,15 @@ export class ConnectClient {
 }
 
 const enc = encodeURIComponent;
+
+/** The path with its variable parts named, so metrics stay few: `/connectors/{name}/status`. */
+export function routeOf(path: string): string {
+  const parts = path.split('?')[0]!.split('/');
+  if (parts[1] === 'connectors' && parts.length > 2) parts[2] = '{name}';
+  if (parts[1] === 'connectors' && parts[3] === 'tasks' && parts.length > 4) parts[4] = '{task}';
+  if (parts[1] === 'admin' && parts.length > 3) parts[3] = parts[2] === 'loggers' ? '{logger}' : '{worker}';
+  return parts.join('/');
+}
 
 function splitHostPort(endpoint: string): [string, number] {
   const i = endpoint.lastIndexOf(':');

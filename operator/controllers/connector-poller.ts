@@ -1,5 +1,6 @@
-// One `GET /connectors?expand=status&expand=info` per KafkaConnect every interval (2 s), never one
-// call per connector. Each cluster polls on its own, so a slow or unreachable cluster never delays
+// One `GET /connectors?expand=status&expand=info&expand=topics` per KafkaConnect every interval
+// (2 s), never one call per connector (`expand=topics` is Weir's: per-connector
+// `GET /connectors/{name}/topics` would make 200 connectors 100 calls a second). Each cluster polls on its own, so a slow or unreachable cluster never delays
 // another. When a connector's entry changes, the KafkaConnectors on that cluster are told (the
 // controller enqueues them); `refresh` polls at once (after the operator acted, or when a reconcile
 // needs a snapshot that is not there yet).
@@ -21,17 +22,19 @@ export interface ConnectorPollerOptions {
   clusters: () => string[];
   /** Called after a poll with the connector names whose entry changed or disappeared. */
   onChange: (clusterKey: string, changed: string[]) => void;
+  /** Called after every poll that had a worker to ask (metrics). */
+  onPolled?: (clusterKey: string, result: 'success' | 'error', durationMs: number) => void;
 }
 
 export class ConnectorPoller {
-  private readonly access: ClusterAccess;
-  private readonly o: Required<ConnectorPollerOptions>;
+  private readonly access: Pick<ClusterAccess, 'endpoints' | 'rest'>;
+  private readonly o: ConnectorPollerOptions & { intervalMs: number };
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly fingerprints = new Map<string, Map<string, string>>();
   private readonly inFlight = new Map<string, Promise<Snapshot | undefined>>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(access: ClusterAccess, options: ConnectorPollerOptions) {
+  constructor(access: Pick<ClusterAccess, 'endpoints' | 'rest'>, options: ConnectorPollerOptions) {
     this.access = access;
     this.o = { intervalMs: 2_000, ...options };
   }
@@ -80,13 +83,15 @@ export class ConnectorPoller {
   private async poll(clusterKey: string): Promise<Snapshot | undefined> {
     if (this.access.endpoints(clusterKey).length === 0) return undefined;
     let connectors: Record<string, ConnectorExpansion>;
+    const started = Date.now();
     try {
-      const started = Date.now();
       connectors = await (await this.access.rest(clusterKey)).connectors();
       const snapshot = { at: started, connectors };
       this.snapshots.set(clusterKey, snapshot);
+      this.o.onPolled?.(clusterKey, 'success', Date.now() - started);
     } catch (error) {
       log.debug({ err: error, cluster: clusterKey }, 'poll failed');
+      this.o.onPolled?.(clusterKey, 'error', Date.now() - started);
       return undefined;
     }
     const previous = this.fingerprints.get(clusterKey) ?? new Map<string, string>();

@@ -8,7 +8,7 @@ import type { Informer } from '../kube/informer.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import type { OperatorSettings } from '../model/connect-cluster.ts';
 import { ADMIN_TOKEN_KEY, connectNames, REST_PORT } from '../model/names.ts';
-import { ConnectClient } from '../connect-client.ts';
+import { ConnectClient, type ConnectClientOptions } from '../connect-client.ts';
 
 /** A custom resource as the Kubernetes machinery holds it. */
 export type Cached<T> = T & KubernetesObject;
@@ -52,10 +52,12 @@ export class ClusterAccess {
   private readonly tokens = new Map<string, string>();
   private readonly client: KubeClient;
   private readonly pods: Informer<V1Pod>;
+  private readonly onRequest: ConnectClientOptions['onRequest'];
 
-  constructor(client: KubeClient, pods: Informer<V1Pod>) {
+  constructor(client: KubeClient, pods: Informer<V1Pod>, onRequest?: ConnectClientOptions['onRequest']) {
     this.client = client;
     this.pods = pods;
+    this.onRequest = onRequest;
   }
 
   /** The cluster's worker pods (any state). */
@@ -101,7 +103,20 @@ export class ClusterAccess {
 
   /** A REST client for the cluster's ready workers (optionally leaving one out). */
   async rest(clusterKey: string, exclude?: string): Promise<ConnectClient> {
+    return new ConnectClient(() => this.endpoints(clusterKey, exclude), await this.clientOptions(clusterKey));
+  }
+
+  /** A REST client for one worker (`ip:8083`) only: for what each worker holds for itself (log levels). */
+  async restTo(
+    clusterKey: string,
+    endpoint: string,
+    timeouts: Pick<ConnectClientOptions, 'connectTimeoutMs' | 'requestTimeoutMs'> = {},
+  ): Promise<ConnectClient> {
+    return new ConnectClient([endpoint], { ...(await this.clientOptions(clusterKey)), ...timeouts });
+  }
+
+  private async clientOptions(clusterKey: string): Promise<ConnectClientOptions> {
     const token = await this.token(clusterKey);
-    return new ConnectClient(() => this.endpoints(clusterKey, exclude), token ? { token } : {});
+    return { ...(token ? { token } : {}), ...(this.onRequest ? { onRequest: this.onRequest } : {}) };
   }
 }

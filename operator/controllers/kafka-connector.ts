@@ -1,7 +1,7 @@
 // KafkaConnector → the Connect REST API of its KafkaConnect's workers. One reconcile per resource
 // at a time (the work queue), each with its own REST calls and timeouts, so one failing connector
 // never holds up the others. What the workers report comes from the poller's one
-// `?expand=status&expand=info` call per cluster; the reconcile creates (in the requested state),
+// `?expand=status&expand=info&expand=topics` call per cluster; the reconcile creates (in the requested state),
 // updates only when the normalized config differs, pauses/resumes/stops, handles the restart
 // annotations and auto-restart, and writes status only when it changed.
 //
@@ -38,6 +38,7 @@ import {
   type ReconcileError,
 } from '../model/conditions.ts';
 import { ConnectRestError, ConnectUnreachableError, type ConnectClient } from '../connect-client.ts';
+import type { ConnectorExpansion } from '../connect-client.ts';
 import type { ConnectorPoller } from './connector-poller.ts';
 import { keyOf, splitKey, type ControllerContext } from './context.ts';
 import { messageOf } from './kafka-connect.ts';
@@ -61,11 +62,15 @@ export class KafkaConnectorController {
     this.poller = poller;
   }
 
-  /** The KafkaConnectors on the cluster `clusterKey` (namespace/name). */
-  connectorsOf(clusterKey: string): KafkaConnector[] {
+  /** The KafkaConnectors on the cluster `clusterKey` (namespace/name); only those for `names` when given. */
+  connectorsOf(clusterKey: string, names?: ReadonlySet<string>): KafkaConnector[] {
     return this.ctx.informers.connectors.list().filter((k) => {
       const ref = connectorClusterRef(k);
-      return !('error' in ref) && `${ref.namespace}/${ref.name}` === clusterKey;
+      return (
+        !('error' in ref) &&
+        `${ref.namespace}/${ref.name}` === clusterKey &&
+        (!names || names.has(connectorName(k)))
+      );
     });
   }
 
@@ -128,9 +133,7 @@ export class KafkaConnectorController {
     ktr: Resource,
     clusterKey: string,
     rest: ConnectClient,
-    entry:
-      | { status?: ObservedConnector['connectorStatus']; info?: { config: Record<string, string> } }
-      | undefined,
+    entry: ConnectorExpansion | undefined,
   ): Promise<ReconcileResult> {
     const name = connectorName(ktr);
     const { events } = this.ctx;
@@ -187,6 +190,7 @@ export class KafkaConnectorController {
     const tasksMax = Number(entry.info.config['tasks.max']);
     await this.writeStatus(ktr, {
       connectorStatus: entry.status,
+      ...(entry.topics ? { topics: entry.topics } : {}),
       ...(Number.isFinite(tasksMax) ? { tasksMax } : {}),
       restartPending: decision.action === 'wait' || decision.action === 'restart',
       ...(decision.status ? { autoRestart: decision.status } : {}),

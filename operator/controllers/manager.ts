@@ -1,7 +1,8 @@
 // Wires the controllers while this replica leads: informers over KafkaConnects, KafkaConnectors and
 // the workers' Deployments and pods; a work queue per kind; the connector poller; the worker-pod
 // watcher. Events route keys: a Deployment to its KafkaConnect, a KafkaConnect to its connectors,
-// a poll that saw changes to the connectors of that cluster.
+// a poll that saw changes to the KafkaConnectors of the connectors that changed, a worker pod
+// turning ready or unready to a poll of its cluster.
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { CLUSTER_LABEL, type KafkaConnect, type KafkaConnector } from '../api/types.ts';
 import { RESOURCES, type KubeClient } from '../kube/client.ts';
@@ -16,6 +17,7 @@ import { ClusterAccess, keyOf, type Cached, type ControllerContext, type Informe
 import { KafkaConnectController } from './kafka-connect.ts';
 import { KafkaConnectorController } from './kafka-connector.ts';
 import { ConnectorPoller } from './connector-poller.ts';
+import { connectMetrics } from './connect-metrics.ts';
 import { WorkerPodsController } from './worker-pods.ts';
 
 export interface ManagerOptions {
@@ -46,18 +48,20 @@ export function createManager(o: ManagerOptions): Manager {
     }),
     pods: makeInformer<V1Pod>(o.client, RESOURCES.Pod, { ...ns, labelSelector: workers, resyncSeconds: 0 }),
   };
+  const rest = connectMetrics(o.metrics.registry);
   const ctx: ControllerContext = {
     client: o.client,
     informers,
     events: o.events,
     settings: o.settings,
-    clusters: new ClusterAccess(o.client, informers.pods),
+    clusters: new ClusterAccess(o.client, informers.pods, rest.request),
   };
   const connectController = new KafkaConnectController(ctx);
   const poller = new ConnectorPoller(ctx.clusters, {
     intervalMs: o.pollIntervalMs ?? 2_000,
     clusters: () => informers.connects.list().map(keyOf),
-    onChange: (clusterKey) => enqueueConnectors(clusterKey),
+    onChange: (clusterKey, changed) => enqueueConnectors(clusterKey, new Set(changed)),
+    onPolled: (_clusterKey, result, durationMs) => rest.polled(result, durationMs),
   });
   const connectorController = new KafkaConnectorController(ctx, poller);
   const workerPods = new WorkerPodsController(ctx, (clusterKey) => {
@@ -79,8 +83,9 @@ export function createManager(o: ManagerOptions): Manager {
   o.metrics.watchQueue('KafkaConnect', connectQueue);
   o.metrics.watchQueue('KafkaConnector', connectorQueue);
 
-  function enqueueConnectors(clusterKey: string): void {
-    for (const k of connectorController.connectorsOf(clusterKey)) connectorQueue.add(keyOf(k));
+  /** The cluster's KafkaConnectors (only those of the connectors named in `names`, when given). */
+  function enqueueConnectors(clusterKey: string, names?: ReadonlySet<string>): void {
+    for (const k of connectorController.connectorsOf(clusterKey, names)) connectorQueue.add(keyOf(k));
   }
   const clusterOf = (obj: { metadata?: { namespace?: string; labels?: Record<string, string> } }) =>
     obj.metadata?.labels?.[CLUSTER_LABEL] &&

@@ -172,6 +172,23 @@ describe('connector status', () => {
     expect(s.connectorStatus!.connector.state).toBe('RUNNING');
   });
 
+  it("topics: the workers' list, sorted; kept while there is no answer, gone when the answer has none", () => {
+    const running = state('RUNNING', 'RUNNING');
+    const s = connectorStatus(ktr, { connectorStatus: running, topics: ['b', 'a'] }, undefined, T1);
+    expect(s.topics).toEqual(['a', 'b']);
+    const withStatus = { ...ktr, status: s };
+    const failure = { reason: 'ConnectUnreachable', message: 'no worker', terminal: false };
+    expect(connectorStatus(withStatus, {}, failure, T2).topics).toEqual(['a', 'b']);
+    expect(connectorStatus(withStatus, { connectorStatus: running }, undefined, T2).topics).toBeUndefined();
+    const more = connectorStatus(
+      withStatus,
+      { connectorStatus: running, topics: ['a', 'b', 'c'] },
+      undefined,
+      T2,
+    );
+    expect(statusEqual(s, more)).toBe(false);
+  });
+
   it('long traces are cut in status', () => {
     const failed = state('RUNNING', 'FAILED');
     failed.tasks[0]!.trace = 'x'.repeat(10_000);

@@ -172,6 +172,7 @@ export function connectStatus(
 export interface ObservedConnector {
   /** The workers' answer for this connector (from GET /connectors?expand=status); absent: not created yet. */
   connectorStatus?: ConnectorStateInfo;
+  /** Its active topics (expand=topics), as the workers reported them with connectorStatus. */
   topics?: string[];
   /** tasks.max in effect on the workers. */
   tasksMax?: number;
@@ -251,7 +252,8 @@ export function connectorStatus(
   const autoRestart = observed.autoRestart ?? previous?.autoRestart;
   const observedStatus = observed.connectorStatus ? truncateTraces(observed.connectorStatus) : undefined;
   const connectorStatus = observedStatus ?? (error ? previous?.connectorStatus : undefined);
-  const topics = observed.topics ?? previous?.topics;
+  // The workers' answer replaces the topics (none reported: none); without one, the last are kept.
+  const topics = observed.connectorStatus ? observed.topics && [...observed.topics].sort() : previous?.topics;
   const tasksMax = observed.tasksMax ?? ktr.spec.tasksMax;
   return {
     conditions: applyConditions(previous?.conditions, connectorConditions(ktr, observed, error), now),
