@@ -1,6 +1,10 @@
 // Logging: one pino root logger, named child loggers whose levels /admin/loggers changes at run time.
-// JSON by default; readable lines on a terminal (or with WEIR_LOG_FORMAT=pretty).
+// JSON by default; readable lines on a terminal (or with WEIR_LOG_FORMAT=pretty). Starting levels:
+// WEIR_LOG_LEVEL for root, then WEIR_LOG_CONFIG, a log4j-style file (`log4j.rootLogger=LEVEL`,
+// `log4j.logger.<name>=LEVEL`), as the operator writes it into the workers' ConfigMap.
+import { readFileSync } from 'node:fs';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { getProperties } from 'properties-file';
 
 const JAVA_TO_PINO: Record<string, LevelWithSilent> = {
   TRACE: 'trace',
@@ -30,8 +34,39 @@ let root: Logger | undefined;
 const loggers = new Map<string, { logger: Logger; lastModified: number | null }>();
 
 export function rootLogger(): Logger {
-  root ??= createRoot();
+  if (!root) {
+    root = createRoot();
+    const file = process.env.WEIR_LOG_CONFIG;
+    if (file) applyLogConfig(file);
+  }
   return root;
+}
+
+/** Sets the levels a log4j-style file names: root first, then parents before children. */
+export function applyLogConfig(file: string): void {
+  let props: Record<string, string>;
+  try {
+    props = getProperties(readFileSync(file, 'utf8'));
+  } catch (error) {
+    rootLogger().warn(
+      `WEIR_LOG_CONFIG ${file} not read (${(error as Error).message}); log levels stay as they are`,
+    );
+    return;
+  }
+  const levels: [string, string][] = [];
+  for (const [key, value] of Object.entries(props)) {
+    const level = value.split(',')[0]!.trim(); // "INFO, stdout": the appenders are log4j's business
+    if (key === 'log4j.rootLogger') levels.push(['root', level]);
+    else if (key.startsWith('log4j.logger.')) levels.push([key.slice('log4j.logger.'.length), level]);
+  }
+  const depth = (name: string) => (name === 'root' ? 0 : name.split('.').length);
+  for (const [name, level] of levels.sort(([a], [b]) => depth(a) - depth(b) || a.localeCompare(b))) {
+    try {
+      setLoggerLevel(name, level);
+    } catch (error) {
+      rootLogger().warn(`WEIR_LOG_CONFIG ${file}: logger ${name}: ${(error as Error).message}`);
+    }
+  }
 }
 
 /** The logger called `name` (e.g. "org.apache.kafka.connect.runtime.Worker" or "weir.worker"). */
