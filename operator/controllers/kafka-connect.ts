@@ -1,33 +1,43 @@
 // KafkaConnect → the workers: the credentials Secret (random tokens, kept once made), then the
-// model's objects by server-side apply, then status from the Deployment (and the plugins the
-// workers offer, once they answer). An invalid spec stalls with the model's message and touches
-// nothing; a failing step writes Reconciling with the error and is retried with back-off.
+// model's objects by server-side apply, then spec.logging on every ready worker (log-levels.ts),
+// then status from the Deployment (and the plugins the workers offer, once they answer). An invalid
+// spec stalls with the model's message and touches nothing; a failing step writes Reconciling with
+// the error and is retried with back-off. Log levels that could not be set do not stop the rest:
+// they are a Warning event and a note in the Ready message, and are retried with their own back-off.
 import { randomBytes } from 'node:crypto';
 import type { KubernetesObject, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { ConnectorPlugin, KafkaConnect } from '../api/types.ts';
 import { RESOURCES } from '../kube/client.ts';
 import { apply, patchStatus } from '../kube/apply.ts';
-import type { ReconcileResult } from '../kube/work-queue.ts';
+import { backoffDelay, type ReconcileResult } from '../kube/work-queue.ts';
 import { logger } from '../../runtime/logging.ts';
-import { connectCredentialsSecret, connectObjects } from '../model/connect-cluster.ts';
+import { connectCredentialsSecret, connectObjects, loggerLevels } from '../model/connect-cluster.ts';
 import { referencedSecrets } from '../model/connect-pod.ts';
 import { connectStatus, observeDeployment, statusEqual, type ReconcileError } from '../model/conditions.ts';
 import { validateKafkaConnect } from '../model/worker-properties.ts';
 import { ADMIN_TOKEN_KEY, connectNames } from '../model/names.ts';
 import { keyOf, splitKey, type ControllerContext } from './context.ts';
+import { describeUpdates, LogLevelSync, type LogLevelOutcome } from './log-levels.ts';
 
 const log = logger('weir.operator.kafkaconnect');
 
 /** While workers are not all ready, look again this often (Deployment events usually come first). */
 const NOT_READY_RECHECK_MS = 10_000;
+/** Retry of log levels a worker did not take: 2 s doubling to 5 min. */
+const LOG_LEVEL_RETRY_BASE_MS = 2_000;
+const LOG_LEVEL_RETRY_MAX_MS = 300_000;
 
 export class KafkaConnectController {
   private readonly ctx: ControllerContext;
   /** Plugins per cluster, asked once per rollout (keyed by the config hash the pods run). */
   private readonly plugins = new Map<string, { hash: string; plugins: ConnectorPlugin[] }>();
+  private readonly logLevels: LogLevelSync;
+  /** Consecutive log-level syncs with failures, per cluster (their retry back-off). */
+  private readonly logLevelFailures = new Map<string, number>();
 
   constructor(ctx: ControllerContext) {
     this.ctx = ctx;
+    this.logLevels = new LogLevelSync(ctx.clusters);
   }
 
   readonly reconcile = async (key: string): Promise<ReconcileResult> => {
@@ -35,6 +45,8 @@ export class KafkaConnectController {
     const kc = this.ctx.informers.connects.get(namespace, name);
     if (!kc || kc.metadata.deletionTimestamp) {
       this.plugins.delete(key);
+      this.logLevels.forget(key);
+      this.logLevelFailures.delete(key);
       this.ctx.clusters.forget(key);
       return; // owner references take the objects away
     }
@@ -48,8 +60,15 @@ export class KafkaConnectController {
       const deployment = await this.applyObjects(kc);
       const observed = observeDeployment(deployment, kc.spec.replicas ?? 3);
       const plugins = observed.readyReplicas > 0 ? await this.connectorPlugins(kc, deployment) : undefined;
-      await this.writeStatus(kc, deployment, undefined, plugins);
-      return observed.rolloutComplete ? undefined : { requeueAfter: NOT_READY_RECHECK_MS };
+      const levels = await this.applyLogLevels(kc);
+      await this.writeStatus(kc, deployment, undefined, plugins, levels.failures);
+      const retryLevels =
+        levels.failures.length > 0
+          ? backoffDelay(this.logLevelFailures.get(key)!, LOG_LEVEL_RETRY_BASE_MS, LOG_LEVEL_RETRY_MAX_MS)
+          : undefined;
+      const recheck = observed.rolloutComplete ? undefined : NOT_READY_RECHECK_MS;
+      const after = Math.min(retryLevels ?? Infinity, recheck ?? Infinity);
+      return after === Infinity ? undefined : { requeueAfter: after };
     } catch (error) {
       const failure: ReconcileError = {
         reason: 'ReconcileFailed',
@@ -130,14 +149,48 @@ export class KafkaConnectController {
     }
   }
 
+  /** spec.logging on every ready worker; events for what changed and what failed. */
+  private async applyLogLevels(kc: KafkaConnect): Promise<LogLevelOutcome> {
+    const key = keyOf(kc);
+    const outcome = await this.logLevels.sync(key, loggerLevels(kc));
+    if (outcome.updated.length > 0) {
+      const changes = [...new Set(outcome.updated.map((u) => describeUpdates(u.updates)))].join(' / ');
+      this.ctx.events.normal(
+        kc,
+        'LogLevelsApplied',
+        'SetLogLevels',
+        `log levels set on ${outcome.updated.length} worker(s): ${changes}`,
+      );
+      log.info({ kafkaConnect: key, workers: outcome.updated }, 'log levels applied');
+    }
+    if (outcome.failures.length > 0) {
+      this.logLevelFailures.set(key, (this.logLevelFailures.get(key) ?? 0) + 1);
+      this.ctx.events.warning(
+        kc,
+        'LogLevelsNotApplied',
+        'SetLogLevels',
+        `log levels not applied on ${outcome.failures.length} worker(s): ${outcome.failures.join('; ')}`.slice(
+          0,
+          1000,
+        ),
+      );
+    } else this.logLevelFailures.delete(key);
+    return outcome;
+  }
+
   /** Writes status when it differs from the stored one (timestamps aside); true when it wrote. */
   private async writeStatus(
     kc: KafkaConnect,
     deployment: V1Deployment | undefined,
     error: ReconcileError | undefined,
     plugins?: ConnectorPlugin[],
+    logLevelFailures?: string[],
   ): Promise<boolean> {
-    const observed = { ...observeDeployment(deployment, kc.spec.replicas ?? 3), connectorPlugins: plugins };
+    const observed = {
+      ...observeDeployment(deployment, kc.spec.replicas ?? 3),
+      connectorPlugins: plugins,
+      ...(logLevelFailures?.length ? { logLevelFailures } : {}),
+    };
     const status = connectStatus(kc, observed, error, new Date().toISOString());
     if (statusEqual(kc.status, status)) return false;
     await patchStatus(this.ctx.client, kc as KubernetesObject & KafkaConnect, status);

@@ -2,7 +2,7 @@
 // the workers' Deployments and pods; a work queue per kind; the connector poller; the worker-pod
 // watcher. Events route keys: a Deployment to its KafkaConnect, a KafkaConnect to its connectors,
 // a poll that saw changes to the KafkaConnectors of the connectors that changed, a worker pod
-// turning ready or unready to a poll of its cluster.
+// turning ready or unready to a poll of its cluster and to its KafkaConnect (log levels).
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { CLUSTER_LABEL, type KafkaConnect, type KafkaConnector } from '../api/types.ts';
 import { RESOURCES, type KubeClient } from '../kube/client.ts';
@@ -120,7 +120,10 @@ export function createManager(o: ManagerOptions): Manager {
     const cluster = clusterOf(pod);
     const wasReady = old?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
     const isReady = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-    if (cluster && wasReady !== isReady) void poller.refresh(cluster);
+    if (cluster && wasReady !== isReady) {
+      void poller.refresh(cluster);
+      connectQueue.add(cluster); // a worker that turned ready gets spec.logging
+    }
   });
 
   const all = Object.values(informers) as Informer<never>[];

@@ -112,6 +112,21 @@ describe('connectStatus', () => {
     });
   });
 
+  it('log levels not applied: still Ready, the message names the workers', () => {
+    const s = connectStatus(
+      kc,
+      { ...observed, logLevelFailures: ['10.0.0.5:8083: no answer within 5000 ms'] },
+      undefined,
+      T1,
+    );
+    expect(findCondition(s.conditions, 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'Available',
+      message:
+        '3/3 workers ready; log levels not applied on 1 worker(s): 10.0.0.5:8083: no answer within 5000 ms',
+    });
+  });
+
   it('an unchanged outcome keeps the status equal (no write)', () => {
     const first = connectStatus(kc, observed, undefined, T1);
     const second = connectStatus({ ...kc, status: first }, observed, undefined, T2);

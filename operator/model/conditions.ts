@@ -104,6 +104,11 @@ export interface ObservedConnect {
   rolloutComplete: boolean;
   /** GET /connector-plugins, when it answered. */
   connectorPlugins?: ConnectorPlugin[];
+  /**
+   * Workers whose log levels could not be set to spec.logging, with why. Reported in the Ready
+   * condition's message; not a reason to call the workers unready (they run as specified).
+   */
+  logLevelFailures?: string[];
 }
 
 /**
@@ -147,7 +152,11 @@ export function connectStatus(
   else if (observed.desiredReplicas === 0 && observed.rolloutComplete) {
     next = outcomeConditions('ready', 'ScaledToZero', 'no workers wanted (replicas 0)', generation);
   } else if (observed.rolloutComplete && observed.readyReplicas >= observed.desiredReplicas) {
-    next = outcomeConditions('ready', 'Available', counts, generation);
+    const failures = observed.logLevelFailures ?? [];
+    const message = failures.length
+      ? `${counts}; log levels not applied on ${failures.length} worker(s): ${failures.join('; ').slice(0, 1000)}`
+      : counts;
+    next = outcomeConditions('ready', 'Available', message, generation);
   } else {
     const rolling = observed.updatedReplicas < observed.desiredReplicas;
     next = outcomeConditions(
