@@ -11,7 +11,8 @@ COPY bin ./bin
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
 # Run stage: no shell, no package manager, non-root; the root filesystem can be read-only (/tmp is
-# the only place Weir writes, mounted as an emptyDir by the operator).
+# the only place Weir writes, mounted as an emptyDir by the operator and the Helm chart). dist/ holds
+# the compiled runtime and operator with the JSON they import (runtime/rest/openapi.json).
 FROM gcr.io/distroless/nodejs24-debian12:nonroot
 ARG WEIR_COMMIT=unknown
 LABEL org.opencontainers.image.title="weir" \
@@ -25,6 +26,7 @@ COPY --from=build /src/dist ./dist
 COPY --from=build /src/bin ./bin
 ENV NODE_ENV=production WEIR_COMMIT=${WEIR_COMMIT} WEIR_LOG_FORMAT=json \
     NODE_OPTIONS=--max-semi-space-size=8
-USER nonroot
+# distroless's nonroot user, numeric so the kubelet can check runAsNonRoot without /etc/passwd.
+USER 65532:65532
 EXPOSE 8083 8080
 ENTRYPOINT ["/nodejs/bin/node", "/app/bin/weir.js"]

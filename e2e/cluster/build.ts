@@ -1,12 +1,12 @@
 // The local cluster's binaries: kube-apiserver, kube-controller-manager, kube-scheduler and kubectl
 // from the k8s.io/kubernetes Go module, and the etcd server that release requires, all built once
 // with the machine's Go from the module proxy (this folder's go.mod pins them) into the cache.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, MissingToolError } from '../../tools/kafka/testbed.ts';
+import { goEnv, goWithProgress, requireGo } from '../../tools/go.ts';
+import { cacheDir } from '../../tools/kafka/testbed.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -56,10 +56,6 @@ function versionFlags(): string {
   return flags.join(' ');
 }
 
-function goEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' };
-}
-
 /** Counts the packages the build compiles (a cold build compiles them all), to show progress. */
 function countPackages(): number {
   const result = spawnSync('go', ['list', '-deps', '-f', 'x', ...PACKAGES], {
@@ -81,16 +77,11 @@ export async function ensureClusterBinaries(
 ): Promise<string> {
   const bin = binDir();
   if (existsSync(join(bin, '.complete'))) return bin;
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) {
-    throw new MissingToolError(
-      'go is needed to build the local Kubernetes cluster: install Go 1.26 or newer.',
-    );
-  }
+  const go = requireGo('build the local Kubernetes cluster');
   const started = Date.now();
   log(
     `Building Kubernetes ${K8S_VERSION} (apiserver, controller-manager, scheduler, kubectl) and etcd ` +
-      `${ETCD_VERSION} into ${bin} with ${go.stdout.trim()} (first run only, about 9 min on 2 cores)…`,
+      `${ETCD_VERSION} into ${bin} with ${go} (first run only, about 9 min on 2 cores)…`,
   );
   log('  downloading modules from the Go module proxy…');
   const download = spawnSync('go', ['mod', 'download'], { cwd: HERE, env: goEnv(), stdio: 'inherit' });
@@ -100,23 +91,11 @@ export async function ensureClusterBinaries(
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   const args = ['build', '-v', '-trimpath', '-ldflags', versionFlags(), '-o', `${staging}/`, ...PACKAGES];
-  const child = spawn('go', args, { cwd: HERE, env: goEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-  let built = 0;
-  let lastReport = 0;
-  const errors: string[] = [];
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line)) built += 1;
-    else errors.push(line);
-    if (Date.now() - lastReport > 15_000) {
-      lastReport = Date.now();
-      const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-      log(`  ${minutes} min: compiled ${built} of about ${total} packages (${line})`);
-    }
-  });
-  const code = await new Promise<number | null>((resolveCode) => child.on('close', resolveCode));
-  if (code !== 0) {
+  try {
+    await goWithProgress(args, { cwd: HERE, env: goEnv(), log, total });
+  } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new Error(`go build failed (exit ${code}):\n${errors.slice(-40).join('\n')}`);
+    throw error;
   }
   writeFileSync(join(staging, '.complete'), `${K8S_VERSION} etcd ${ETCD_VERSION}\n`);
   rmSync(bin, { recursive: true, force: true });
