@@ -7,6 +7,7 @@ import { readPropertiesFile } from '../config/properties.ts';
 import { parseDistributedConfig, type WorkerConfig } from '../config/worker-config.ts';
 import { DistributedHerder } from '../herder/distributed-herder.ts';
 import { logger } from '../logging.ts';
+import { startWorkerMetrics } from '../metrics/worker-metrics.ts';
 import { exitOnSignals } from './shutdown.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import { restAuthenticator } from '../rest/auth.ts';
@@ -44,6 +45,7 @@ export async function runDistributed(args: string[]): Promise<void> {
   const props = resolveWorkerProperties(readPropertiesFile(workerFile));
   const { worker: config, distributed } = parseDistributedConfig(props);
   const { workerId, url } = advertisedUrl(config);
+  const metrics = await startWorkerMetrics(config, log);
   const kafkaClusterId = await lookupKafkaClusterId(config);
   const client = (name: string) => baseClientOptions(config, `${distributed.groupId}-${name}`);
 
@@ -83,6 +85,7 @@ export async function runDistributed(args: string[]): Promise<void> {
     offsets,
     statuses,
     kafkaClusterId,
+    metrics: metrics.metrics,
   });
   const app = createRestApp({
     herder,
@@ -100,6 +103,7 @@ export async function runDistributed(args: string[]): Promise<void> {
       await herder.stop();
       await Promise.all([configs.stop(), offsets.stop(), statuses.stop()]);
       await rest.close();
+      await metrics.close();
     },
     config.taskShutdownGracefulTimeoutMs + 20_000,
     log,

@@ -10,6 +10,7 @@ import { parseWorkerConfig, standaloneWorkerConfigDef, type WorkerConfig } from 
 import { WeirError } from '../errors.ts';
 import { StandaloneHerder } from '../herder/standalone-herder.ts';
 import { logger } from '../logging.ts';
+import { startWorkerMetrics } from '../metrics/worker-metrics.ts';
 import { exitOnSignals } from './shutdown.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import { restAuthenticator } from '../rest/auth.ts';
@@ -90,6 +91,7 @@ export async function runStandalone(args: string[]): Promise<void> {
     resolveWorkerProperties(readPropertiesFile(workerFile)),
     standaloneWorkerConfigDef(),
   );
+  const metrics = await startWorkerMetrics(config, log);
   const offsets = new FileOffsetStore(config.offsetStorageFileFilename as string);
   await offsets.start();
   const plugins = builtinPlugins();
@@ -101,6 +103,7 @@ export async function runStandalone(args: string[]): Promise<void> {
     plugins,
     offsets,
     statuses: new MemoryStatusStore(),
+    metrics: metrics.metrics,
   });
   // REST first, as in Java: /health answers "starting" while the worker connects to Kafka.
   const app = createRestApp({
@@ -117,6 +120,7 @@ export async function runStandalone(args: string[]): Promise<void> {
       await herder.stop();
       await offsets.stop();
       await rest.close();
+      await metrics.close();
     },
     config.taskShutdownGracefulTimeoutMs + 15_000,
     log,

@@ -80,6 +80,14 @@ const common = (): ConfigDef =>
       importance: 'MEDIUM',
       documentation:
         'When set (or WEIR_REST_TOKEN is), every REST request but GET /health needs "Authorization: Bearer <token>".',
+    })
+    .define('weir.metrics.port', {
+      type: 'INT',
+      defaultValue: null,
+      validator: Validators.between(0, 65535),
+      importance: 'LOW',
+      documentation:
+        'Port of the Prometheus endpoint (GET /metrics, no REST token needed), on every interface; unset: no endpoint. The operator sets 9404.',
     });
 
 export function standaloneWorkerConfigDef(): ConfigDef {
@@ -215,6 +223,8 @@ export interface WorkerConfig {
   readonly offsetStorageFileFilename?: string;
   /** Bearer token the REST API requires, or null for an open API. */
   readonly restToken: string | null;
+  /** Port of GET /metrics, or null for none. */
+  readonly metricsPort: number | null;
 }
 
 /** Parses worker settings; throws a ConfigException listing every problem. */
@@ -241,5 +251,6 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, def: 
     topicTrackingAllowReset: v['topic.tracking.allow.reset'] as boolean,
     offsetStorageFileFilename: (v['offset.storage.file.filename'] as string | undefined) ?? undefined,
     restToken: (v['weir.rest.token'] as string | null) ?? process.env.WEIR_REST_TOKEN ?? null,
+    metricsPort: (v['weir.metrics.port'] as number | null) ?? null,
   };
 }

@@ -18,6 +18,7 @@ import {
   WeirError,
 } from '../errors.ts';
 import { logger } from '../logging.ts';
+import type { ConnectMetrics, RebalanceMetrics } from '../metrics/connect-metrics.ts';
 import { authorizationHeader } from '../rest/auth.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type {
@@ -58,6 +59,7 @@ export interface DistributedHerderOptions {
   offsets: KafkaOffsetStore;
   statuses: KafkaStatusStore;
   kafkaClusterId: string;
+  metrics?: ConnectMetrics;
 }
 
 export class DistributedHerder implements Herder {
@@ -70,6 +72,7 @@ export class DistributedHerder implements Herder {
   private assigned = false;
   private stopping = false;
   private keyTimer: NodeJS.Timeout | undefined;
+  private readonly rebalances: RebalanceMetrics | undefined;
   private readonly log = logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
 
   constructor(options: DistributedHerderOptions) {
@@ -80,6 +83,7 @@ export class DistributedHerder implements Herder {
       plugins: options.plugins,
       offsets: options.offsets,
       statuses: options.statuses,
+      metrics: options.metrics,
       onTaskReconfigurationRequest: (name) => this.work.onConfigUpdate({ kind: 'target-state', name }),
       generation: () => Math.max(0, this.member.generation),
     });
@@ -117,6 +121,10 @@ export class DistributedHerder implements Herder {
         this.assigned = false;
         await this.work.revoke(revoked);
       },
+    });
+    this.rebalances = options.metrics?.trackRebalances({
+      rebalancing: () => this.member.rebalancing,
+      leaderUrl: () => this.member.leaderUrl,
     });
     options.configs.onUpdate((update) => {
       this.work.onConfigUpdate(update);
@@ -164,6 +172,7 @@ export class DistributedHerder implements Herder {
       return;
     }
     this.assigned = true;
+    this.rebalances?.recordCompleted(generation, assignment.version);
     this.log.info(
       {
         generation,

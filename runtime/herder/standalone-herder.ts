@@ -5,6 +5,7 @@ import type { Connector, Props } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { badRequest, connectorNotFound, notFound, WeirError, alreadyExists } from '../errors.ts';
 import { logger } from '../logging.ts';
+import type { ConnectMetrics } from '../metrics/connect-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type {
   ConfigInfos,
@@ -46,6 +47,7 @@ export interface StandaloneHerderOptions {
   plugins: PluginRegistry;
   offsets: OffsetStore;
   statuses: MemoryStatusStore;
+  metrics?: ConnectMetrics;
 }
 
 export class StandaloneHerder implements Herder {
@@ -65,6 +67,7 @@ export class StandaloneHerder implements Herder {
       plugins: options.plugins,
       offsets: options.offsets,
       statuses: options.statuses,
+      metrics: options.metrics,
       onTaskReconfigurationRequest: (name) =>
         void this.serial(() => this.reconfigureTasks(name)).catch(() => {}),
     });

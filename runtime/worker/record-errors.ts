@@ -2,6 +2,7 @@
 // fails the task; with `all` the record is skipped (and logged when errors.log.enable).
 import type { Logger } from 'pino';
 import type { ConnectRecord, Props } from '../api/index.ts';
+import type { ErrorMetrics } from '../metrics/task-metrics.ts';
 
 export type Stage =
   'TRANSFORMATION' | 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'HEADER_CONVERTER' | 'CONVERTER' | 'TASK_PUT';
@@ -11,13 +12,15 @@ export class RecordErrorHandler {
   private readonly logErrors: boolean;
   private readonly includeMessages: boolean;
   private readonly log: Logger;
+  private readonly metrics: ErrorMetrics | undefined;
   skipped = 0;
 
-  constructor(props: Props, log: Logger) {
+  constructor(props: Props, log: Logger, metrics?: ErrorMetrics) {
     this.tolerateAll = (props['errors.tolerance'] ?? 'none').trim().toLowerCase() === 'all';
     this.logErrors = props['errors.log.enable']?.trim() === 'true';
     this.includeMessages = props['errors.log.include.messages']?.trim() === 'true';
     this.log = log;
+    this.metrics = metrics;
   }
 
   /** The operation's result; undefined when it failed and the error is tolerated. */
@@ -25,6 +28,7 @@ export class RecordErrorHandler {
     try {
       return operation();
     } catch (error) {
+      this.metrics?.recordError(this.tolerateAll, this.tolerateAll && this.logErrors);
       if (!this.tolerateAll) throw error;
       this.skipped++;
       if (this.logErrors) {

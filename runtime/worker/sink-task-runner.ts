@@ -13,6 +13,7 @@ import type {
 } from '../api/index.ts';
 import { RetriableException } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
+import type { SinkTaskMetrics } from '../metrics/task-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { baseClientOptions, consumerOptions } from './kafka-clients.ts';
@@ -42,11 +43,13 @@ export interface SinkTaskRunnerOptions {
   log: Logger;
   initialState: 'RUNNING' | 'PAUSED';
   onTopicUsed: (topic: string) => void;
+  metrics: SinkTaskMetrics;
 }
 
 const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 export class SinkTaskRunner extends WorkerTask {
+  readonly metrics: SinkTaskMetrics;
   private readonly options: SinkTaskRunnerOptions;
   private task: SinkTask | undefined;
   private consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
@@ -69,6 +72,7 @@ export class SinkTaskRunner extends WorkerTask {
   constructor(options: SinkTaskRunnerOptions) {
     super(options.id, options.taskProps, options.initialState, options.listener, options.log);
     this.options = options;
+    this.metrics = options.metrics;
   }
 
   /**
@@ -105,7 +109,7 @@ export class SinkTaskRunner extends WorkerTask {
     const { connectorProps, worker, plugins } = this.options;
     this.converters = createConverters(connectorProps, worker, plugins);
     this.chain = TransformationChain.fromConfig<SinkRecord>(connectorProps, plugins);
-    this.errors = new RecordErrorHandler(connectorProps, this.log);
+    this.errors = new RecordErrorHandler(connectorProps, this.log, this.metrics.errors);
     const context: SinkTaskContext = {
       configs: () => this.props,
       assignment: () => this.assignment(),
@@ -190,6 +194,7 @@ export class SinkTaskRunner extends WorkerTask {
     const gone = [...this.openPartitions].filter((k) => !nowKeys.has(k));
     const added = now.filter((p) => !this.openPartitions.has(partitionKey(p.topic, p.partition)));
     this.openPartitions = nowKeys;
+    this.metrics.partitionCount = nowKeys.size;
     if (gone.length > 0) {
       const partitions = gone.map((k) => {
         const [topic, partition] = k.split('\u0000') as [string, string];
@@ -243,6 +248,7 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   private async deliver(messages: RawMessage[]): Promise<void> {
+    this.metrics.recordRead(messages.length);
     const records: SinkRecord[] = [];
     for (const message of messages) {
       if (!this.seenTopics.has(message.topic)) {
@@ -261,7 +267,9 @@ export class SinkTaskRunner extends WorkerTask {
     }
     while (!this.stopping) {
       try {
+        const started = performance.now();
         await (this.task as SinkTask).put(records);
+        this.metrics.recordPut(records.length, performance.now() - started);
         break;
       } catch (error) {
         if (!(error instanceof RetriableException)) throw error;
@@ -316,11 +324,13 @@ export class SinkTaskRunner extends WorkerTask {
     this.lastCommit = Date.now();
     this.commitRequested = false;
     if (this.consumed.size === 0 || !this.task || !this.consumer) return;
+    const started = performance.now();
     const current = [...this.consumed.values()];
     const safe = await this.task.preCommit(
       current.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
     );
     if (safe.length === 0) return;
+    this.metrics.commitSeqNo++;
     const epochs = new Map(current.map((c) => [partitionKey(c.topic, c.partition), c.leaderEpoch]));
     await this.consumer.commit({
       offsets: safe.map((o) => ({ ...o, leaderEpoch: epochs.get(partitionKey(o.topic, o.partition)) ?? -1 })),
@@ -329,6 +339,7 @@ export class SinkTaskRunner extends WorkerTask {
       const key = partitionKey(o.topic, o.partition);
       if (this.consumed.get(key)?.offset === o.offset) this.consumed.delete(key);
     }
+    this.metrics.recordCommit(performance.now() - started);
   }
 
   protected interrupt(): void {

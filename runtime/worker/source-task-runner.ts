@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { OffsetMap, Props, SourceRecord, SourceTask, SourceTaskContext } from '../api/index.ts';
 import { RetriableException } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
+import type { SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import { offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { createConverters, TransformationChain, type RecordConverters } from './plugins-for-connector.ts';
@@ -42,9 +43,11 @@ export interface SourceTaskRunnerOptions {
   log: Logger;
   initialState: 'RUNNING' | 'PAUSED';
   onTopicUsed: (topic: string) => void;
+  metrics: SourceTaskMetrics;
 }
 
 export class SourceTaskRunner extends WorkerTask {
+  readonly metrics: SourceTaskMetrics;
   private readonly options: SourceTaskRunnerOptions;
   private task: SourceTask | undefined;
   private producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
@@ -65,13 +68,14 @@ export class SourceTaskRunner extends WorkerTask {
   constructor(options: SourceTaskRunnerOptions) {
     super(options.id, options.taskProps, options.initialState, options.listener, options.log);
     this.options = options;
+    this.metrics = options.metrics;
   }
 
   protected async initializeAndStart(): Promise<void> {
     const { connectorProps, worker, plugins, offsets, id } = this.options;
     this.converters = createConverters(connectorProps, worker, plugins);
     this.chain = TransformationChain.fromConfig<SourceRecord>(connectorProps, plugins);
-    this.errors = new RecordErrorHandler(connectorProps, this.log);
+    this.errors = new RecordErrorHandler(connectorProps, this.log, this.metrics.errors);
     this.producer = new Producer(
       producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
     );
@@ -103,6 +107,7 @@ export class SourceTaskRunner extends WorkerTask {
         continue;
       }
       let records: SourceRecord[] | null;
+      const pollStarted = performance.now();
       try {
         records = await task.poll();
       } catch (error) {
@@ -112,7 +117,9 @@ export class SourceTaskRunner extends WorkerTask {
         }
         throw error;
       }
-      if (!records || records.length === 0) continue;
+      if (!records) continue;
+      this.metrics.recordPoll(records.length, performance.now() - pollStarted);
+      if (records.length === 0) continue;
       await this.send(records);
     }
   }
@@ -149,11 +156,18 @@ export class SourceTaskRunner extends WorkerTask {
     this.inFlight.push(batch);
     if (messages.length === 0) {
       this.acknowledge(batch);
+      this.metrics.recordWrite(0, records.length);
       return;
     }
+    // Counts, not the arrays: the callback must not keep the batch's records alive until Kafka answers.
+    const written = messages.length;
+    const polled = records.length;
     (this.producer as Producer<Buffer, Buffer, Buffer, Buffer>)
       .send({ messages })
-      .then(() => this.acknowledge(batch))
+      .then(() => {
+        this.acknowledge(batch);
+        this.metrics.recordWrite(written, polled);
+      })
       .catch((error: unknown) => {
         // The batch's offsets are never committed, so its records are sent again after a restart.
         this.sendError = error;
@@ -189,6 +203,7 @@ export class SourceTaskRunner extends WorkerTask {
       if (this.committable.size === 0) return;
       const snapshot = this.committable;
       this.committable = new Map();
+      const started = performance.now();
       await this.options.offsets.set(
         [...snapshot.values()].map((e) => ({
           connector: this.id.connector,
@@ -197,6 +212,7 @@ export class SourceTaskRunner extends WorkerTask {
         })),
       );
       await this.task?.commit();
+      this.metrics.recordCommit(performance.now() - started);
     });
     return this.flushing;
   }

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Props } from '../api/index.ts';
 import { traceOf } from '../errors.ts';
+import type { TaskMetrics } from '../metrics/task-metrics.ts';
 import type { ConnectorState, TargetState } from '../rest/types.ts';
 import type { TaskId } from '../storage/status-store.ts';
 
@@ -13,6 +14,8 @@ export interface TaskStatusListener {
 
 export abstract class WorkerTask {
   readonly id: TaskId;
+  /** What the task measures; the worker's metrics registry reads it while the task is assigned here. */
+  abstract readonly metrics: TaskMetrics;
   protected readonly props: Props;
   protected readonly log: Logger;
   private readonly listener: TaskStatusListener;
@@ -64,6 +67,7 @@ export abstract class WorkerTask {
   }
 
   private report(state: ConnectorState, trace: string | null = null): void {
+    this.metrics.setState(state);
     this.listener.onStateChange(this.id, state, trace);
   }
 

@@ -7,6 +7,8 @@ import { configProviders, resolvePlaceholders, type ConfigProvider } from '../co
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { traceOf } from '../errors.ts';
 import { logger } from '../logging.ts';
+import { ConnectMetrics, ConnectorMetrics } from '../metrics/connect-metrics.ts';
+import { SinkTaskMetrics, SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { ConnectorState, TargetState } from '../rest/types.ts';
 import type { OffsetStore } from '../storage/offset-store.ts';
@@ -24,6 +26,8 @@ export interface WorkerOptions {
   /** Called when a connector asks for its tasks to be reconfigured. */
   onTaskReconfigurationRequest: (connector: string) => void;
   generation?: () => number;
+  /** Where the worker reports connector and task metrics; a private registry when absent. */
+  metrics?: ConnectMetrics;
 }
 
 interface RunningConnector {
@@ -32,6 +36,7 @@ interface RunningConnector {
   state: TargetState;
   started: boolean;
   failed: boolean;
+  metrics: ConnectorMetrics;
 }
 
 export const taskKey = (id: TaskId): string => `${id.connector}-${id.task}`;
@@ -43,6 +48,7 @@ export class Worker {
   private readonly connectors = new Map<string, RunningConnector>();
   private readonly tasks = new Map<string, WorkerTask>();
   private readonly log: Logger = logger('org.apache.kafka.connect.runtime.Worker');
+  private readonly metrics: ConnectMetrics;
 
   /** ${provider:path:key} placeholders in connector settings resolve when they start, never in stored configs. */
   private readonly providers: Map<string, ConfigProvider>;
@@ -52,6 +58,7 @@ export class Worker {
     this.workerId = options.workerId;
     this.config = options.config;
     this.providers = configProviders(options.config.originals);
+    this.metrics = options.metrics ?? new ConnectMetrics();
   }
 
   private resolve(props: Props): Props {
@@ -63,6 +70,8 @@ export class Worker {
   }
 
   private reportConnector(name: string, state: ConnectorState, trace: string | null = null): void {
+    const metrics = this.connectors.get(name)?.metrics;
+    if (metrics) metrics.state = state;
     this.options.statuses.putConnector(name, {
       state,
       trace,
@@ -94,10 +103,18 @@ export class Worker {
       instance = this.createConnector(props);
       props = this.resolve(props);
     } catch (error) {
+      this.metrics.recordConnectorStartup(false);
       this.reportConnector(name, 'FAILED', traceOf(error));
       return false;
     }
-    const entry: RunningConnector = { instance, props, state, started: false, failed: false };
+    const entry: RunningConnector = {
+      instance,
+      props,
+      state,
+      started: false,
+      failed: false,
+      metrics: this.metrics.addConnector(this.connectorMetrics(name, props, instance)),
+    };
     this.connectors.set(name, entry);
     const context = {
       requestTaskReconfiguration: () => this.options.onTaskReconfigurationRequest(name),
@@ -116,7 +133,21 @@ export class Worker {
       },
     };
     (instance.initialize as (c: typeof context) => void)(context);
-    return this.transitionConnector(name, state);
+    const started = await this.transitionConnector(name, state);
+    this.metrics.recordConnectorStartup(started);
+    return started;
+  }
+
+  private connectorMetrics(name: string, props: Props, instance: Connector): ConnectorMetrics {
+    let className = props['connector.class'] ?? '';
+    let version = 'unknown';
+    try {
+      className = this.options.plugins.resolve(className, ['source', 'sink']).className;
+      version = instance.version();
+    } catch {
+      // Metrics show what is known; a connector that cannot tell its version still runs.
+    }
+    return new ConnectorMetrics(name, className, instance.kind, version);
   }
 
   /** Moves a connector to RUNNING (start), or PAUSED / STOPPED (its instance stopped). */
@@ -172,6 +203,7 @@ export class Worker {
     const entry = this.connectors.get(name);
     if (!entry) return;
     this.connectors.delete(name);
+    this.metrics.removeConnector(entry.metrics);
     if (entry.started) {
       try {
         await entry.instance.stop();
@@ -234,9 +266,15 @@ export class Worker {
               ...common,
               createTask: () => new taskClass() as SourceTask,
               offsets: this.options.offsets,
+              metrics: new SourceTaskMetrics(id.connector, id.task),
             })
-          : new SinkTaskRunner({ ...common, createTask: () => new taskClass() as SinkTask });
+          : new SinkTaskRunner({
+              ...common,
+              createTask: () => new taskClass() as SinkTask,
+              metrics: new SinkTaskMetrics(id.connector, id.task),
+            });
     } catch (error) {
+      this.metrics.recordTaskStartup(false);
       statuses.putTask(id, {
         state: 'FAILED',
         trace: traceOf(error),
@@ -246,6 +284,8 @@ export class Worker {
       return;
     }
     this.tasks.set(taskKey(id), runner);
+    this.metrics.recordTaskStartup(true);
+    this.metrics.addTask(runner.metrics);
     this.log.info({ connector: id.connector, task: id.task }, `Starting task ${taskKey(id)}`);
     runner.start();
   }
@@ -260,6 +300,7 @@ export class Worker {
       const runner = this.tasks.get(taskKey(id));
       if (!runner) return [];
       this.tasks.delete(taskKey(id));
+      this.metrics.removeTask(runner.metrics);
       return [runner];
     });
     await Promise.all(runners.map((r) => r.stop(this.config.taskShutdownGracefulTimeoutMs)));
