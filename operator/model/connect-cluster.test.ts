@@ -45,6 +45,7 @@ describe('worker properties', () => {
       'rest.advertised.listener': 'http',
       'rest.advertised.host.name': '${env:WEIR_POD_IP}',
       'rest.advertised.port': '8083',
+      'weir.metrics.port': '9404',
       'config.providers': 'env,directory',
       'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
       'config.providers.env.param.allowlist.pattern': '^(?!WEIR_(ADMIN|REST)_TOKEN$).*$',
@@ -54,6 +55,12 @@ describe('worker properties', () => {
       'consumer.security.protocol': 'PLAINTEXT',
       'admin.security.protocol': 'PLAINTEXT',
     });
+  });
+
+  it("the metrics port is the operator's, whatever spec.config says", () => {
+    expect(workerProperties(withSpec({ config: { 'weir.metrics.port': 1234 } }))['weir.metrics.port']).toBe(
+      '9404',
+    );
   });
 
   it('user config overrides defaults, never operator-owned keys; numbers and booleans as written', () => {
@@ -203,6 +210,10 @@ describe('objects', () => {
     const c = pod.containers[0]!;
     expect(c.image).toBe('weir:0.1.0');
     expect(c.args).toEqual(['connect-distributed', '/etc/weir/config/worker.properties']);
+    expect(c.ports).toEqual([
+      { name: 'rest', containerPort: 8083, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9404, protocol: 'TCP' },
+    ]);
     expect(c.readinessProbe!.httpGet).toEqual({ path: '/health', port: 'rest', scheme: 'HTTP' });
     expect(c.securityContext).toMatchObject({
       allowPrivilegeEscalation: false,
@@ -343,6 +354,8 @@ describe('objects', () => {
             },
           ],
         },
+        // Prometheus may run anywhere: the metrics port admits every source, the REST port does not.
+        { ports: [{ port: 9404, protocol: 'TCP' }] },
       ],
     });
   });

@@ -22,6 +22,7 @@ import {
   connectLabels,
   connectNames,
   LOG_PROPERTIES,
+  METRICS_PORT,
   namespaceOf,
   ownerReference,
   REST_PORT,
@@ -49,10 +50,13 @@ export interface ConnectInputs {
   secretVersions?: Record<string, string>;
 }
 
-/** V1NetworkPolicy as it goes on the wire: client-node's type calls the field `from` `_from`. */
+/**
+ * V1NetworkPolicy as it goes on the wire: client-node's type calls the field `from` `_from`. A rule
+ * without `from` admits every source.
+ */
 export type NetworkPolicyManifest = Omit<V1NetworkPolicy, 'spec'> & {
   spec: Omit<V1NetworkPolicySpec, 'ingress'> & {
-    ingress: (Omit<V1NetworkPolicyIngressRule, '_from'> & { from: V1NetworkPolicyPeer[] })[];
+    ingress: (Omit<V1NetworkPolicyIngressRule, '_from'> & { from?: V1NetworkPolicyPeer[] })[];
   };
 };
 
@@ -157,7 +161,10 @@ export function connectPodDisruptionBudget(kc: KafkaConnect): V1PodDisruptionBud
   };
 }
 
-/** REST port only, from the cluster's own workers (forwarding) and the operator's pods. */
+/**
+ * The REST port only from the cluster's own workers (forwarding) and the operator's pods; the metrics
+ * port from anywhere, as Strimzi opens its own, so any Prometheus can scrape it.
+ */
 export function connectNetworkPolicy(kc: KafkaConnect, settings: OperatorSettings): NetworkPolicyManifest {
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -177,6 +184,7 @@ export function connectNetworkPolicy(kc: KafkaConnect, settings: OperatorSetting
             },
           ],
         },
+        { ports: [{ port: METRICS_PORT, protocol: 'TCP' }] },
       ],
     },
   };

@@ -21,6 +21,8 @@ import {
   connectNames,
   CONTAINER_NAME,
   LOG_PROPERTIES,
+  METRICS_PORT,
+  METRICS_PORT_NAME,
   REST_PORT,
   REST_PORT_NAME,
   REST_TOKEN_KEY,
@@ -108,7 +110,10 @@ export function connectContainer(kc: KafkaConnect, settings: OperatorSettings): 
     image: kc.spec.image ?? settings.defaultImage,
     ...(settings.imagePullPolicy ? { imagePullPolicy: settings.imagePullPolicy } : {}),
     args: ['connect-distributed', `${CONFIG_DIR}/${WORKER_PROPERTIES}`],
-    ports: [{ name: REST_PORT_NAME, containerPort: REST_PORT, protocol: 'TCP' }],
+    ports: [
+      { name: REST_PORT_NAME, containerPort: REST_PORT, protocol: 'TCP' },
+      { name: METRICS_PORT_NAME, containerPort: METRICS_PORT, protocol: 'TCP' },
+    ],
     env: env(kc),
     ...(kc.spec.resources ? { resources: kc.spec.resources } : {}),
     readinessProbe: probe(kc.spec.readinessProbe, {

@@ -10,6 +10,9 @@ import { API_VERSION, CLUSTER_LABEL, type KafkaConnect } from '../api/types.ts';
 
 export const REST_PORT = 8083;
 export const REST_PORT_NAME = 'rest';
+/** The workers' Prometheus endpoint (weir.metrics.port): Strimzi's metrics port. */
+export const METRICS_PORT = 9404;
+export const METRICS_PORT_NAME = 'metrics';
 export const CONTAINER_NAME = 'connect';
 
 export const CONFIG_DIR = '/etc/weir/config';

@@ -11,7 +11,15 @@
 // Secrets (${directory:<dir>:<file>}, Kafka's DirectoryConfigProvider).
 import { matchesKey, OPERATOR_OWNED_WORKER_KEYS } from '../api/reserved-keys.ts';
 import type { ConfigValue, KafkaConnect } from '../api/types.ts';
-import { CLIENT_CERT_DIR, connectNames, namespaceOf, REST_PORT, SASL_DIR, TRUSTED_DIR } from './names.ts';
+import {
+  CLIENT_CERT_DIR,
+  connectNames,
+  METRICS_PORT,
+  namespaceOf,
+  REST_PORT,
+  SASL_DIR,
+  TRUSTED_DIR,
+} from './names.ts';
 
 export const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 export const ENV_PROVIDER = 'org.apache.kafka.common.config.provider.EnvVarConfigProvider';
@@ -142,6 +150,7 @@ export function workerProperties(kc: KafkaConnect): Record<string, string> {
     'rest.advertised.listener': 'http',
     'rest.advertised.host.name': `\${env:${POD_IP_ENV}}`,
     'rest.advertised.port': String(REST_PORT),
+    'weir.metrics.port': String(METRICS_PORT),
     'config.providers': ['env', 'directory', ...userProviders].join(','),
     'config.providers.env.class': ENV_PROVIDER,
     'config.providers.env.param.allowlist.pattern': ENV_ALLOWLIST,
