@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { load } from 'js-yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARGOCD_HEALTH_DIR,
   ensureGitopsHealth,
@@ -34,6 +34,10 @@ it('the Argo CD testdata is what the operator model writes today', async () => {
 
 describe.skipIf(noGo)('gitops-health', () => {
   const work = mkdtempSync(join(tmpdir(), 'gitops-health-'));
+  let binary: string;
+  beforeAll(async () => {
+    binary = await ensureGitopsHealth(); // about 2 min the first time on a machine, then cached
+  }, 300_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it("runs Argo CD's health_test.yaml cases as Argo CD's own test does", async () => {
@@ -109,7 +113,7 @@ describe.skipIf(noGo)('gitops-health', () => {
         .map((o) => JSON.stringify(o))
         .join('\n---\n'),
     );
-    const run = spawnSync(ensureGitopsHealth(), ['--health-dir', ARGOCD_HEALTH_DIR, '-o', 'text', file], {
+    const run = spawnSync(binary, ['--health-dir', ARGOCD_HEALTH_DIR, '-o', 'text', file], {
       encoding: 'utf8',
     });
     expect(run.stderr).toBe('');

@@ -8,8 +8,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { goWithProgress, requireGo, type Log } from './go.ts';
 import { cacheDir, MissingToolError, REPO_ROOT } from './kafka/testbed.ts';
+
+const PURPOSE = 'build tools/gitops-health (the Argo CD and kstatus health checks)';
 
 export const GITOPS_HEALTH_MODULE = join(REPO_ROOT, 'tools', 'gitops-health');
 /** Argo CD resource customizations in Argo CD's layout: `<group>/<kind>/health.lua`. */
@@ -34,12 +37,16 @@ export interface GitopsHealthResult {
   kstatusError?: string;
 }
 
-/** Why the checker cannot be built here (no Go), or undefined when it can. */
+/** Why the checker cannot run here (not built and no Go to build it), or undefined when it can. */
 export function gitopsHealthUnavailable(): string | undefined {
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  return go.error || go.status !== 0
-    ? 'gitops-health needs Go 1.26 or newer to build (install Go); skipping the Argo CD and kstatus checks'
-    : undefined;
+  if (existsSync(gitopsHealthBinary())) return undefined;
+  try {
+    requireGo(PURPOSE);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof MissingToolError)) throw error;
+    return `${error.message} Skipping the Argo CD and kstatus checks.`;
+  }
 }
 
 /** Where the binary for the current sources lives: a new hash after any change to them. */
@@ -52,26 +59,22 @@ export function gitopsHealthBinary(): string {
   return join(cacheDir(), `gitops-health-${hash.digest('hex').slice(0, 12)}`, 'gitops-health');
 }
 
-/** Builds the checker once for these sources (a few seconds with the modules cached). */
-export function ensureGitopsHealth(
-  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-): string {
+/**
+ * Builds the checker once for these sources: seconds with Go's caches warm, up to ~2 min on 2 cores
+ * from cold ones (it compiles parts of k8s.io/apimachinery). A MissingToolError without Go.
+ */
+export async function ensureGitopsHealth(log?: Log): Promise<string> {
   const binary = gitopsHealthBinary();
   if (existsSync(binary)) return binary;
-  const why = gitopsHealthUnavailable();
-  if (why) throw new MissingToolError(why);
-  const dir = join(binary, '..');
+  const go = requireGo(PURPOSE);
+  const dir = dirname(binary);
   const staging = `${dir}.${process.pid}.tmp`;
-  log(`Building gitops-health into ${dir} (once for these sources)…`);
+  (log ?? ((l: string) => process.stderr.write(`${l}\n`)))(`Building gitops-health into ${dir} with ${go}…`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   try {
-    const build = spawnSync('go', ['build', '-trimpath', '-o', join(staging, 'gitops-health'), '.'], {
-      cwd: GITOPS_HEALTH_MODULE,
-      env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' },
-      encoding: 'utf8',
-    });
-    if (build.status !== 0) throw new Error(`go build of tools/gitops-health failed:\n${build.stderr}`);
+    const args = ['build', '-v', '-trimpath', '-o', join(staging, 'gitops-health'), '.'];
+    await goWithProgress(args, { cwd: GITOPS_HEALTH_MODULE, ...(log ? { log } : {}) });
     try {
       renameSync(staging, dir);
     } catch (error) {
@@ -91,7 +94,7 @@ export async function gitopsHealth(
   objects: readonly object[],
   options: { healthDir?: string } = {},
 ): Promise<GitopsHealthResult[]> {
-  const binary = ensureGitopsHealth();
+  const binary = await ensureGitopsHealth();
   const input = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
   const out = await run(binary, ['--health-dir', options.healthDir ?? ARGOCD_HEALTH_DIR], input);
   return JSON.parse(out) as GitopsHealthResult[];
@@ -115,7 +118,7 @@ function run(binary: string, args: string[], input: string): Promise<string> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    const binary = ensureGitopsHealth();
+    const binary = await ensureGitopsHealth();
     const args = ['--health-dir', ARGOCD_HEALTH_DIR, '-o', 'text', ...process.argv.slice(2)];
     const result = spawnSync(binary, args, { stdio: 'inherit' });
     process.exit(result.status ?? 1);
