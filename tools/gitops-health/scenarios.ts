@@ -31,7 +31,6 @@ export interface HealthScenario {
 
 const T0 = '2026-01-01T00:00:00Z';
 const T1 = '2026-01-01T00:01:00Z';
-const WAIT_NEW = (kind: string) => `Waiting for the Weir operator: ${kind} not reconciled yet`;
 
 /** The status the CRD gives a resource the operator has not written yet (its schema default). */
 export function crdStatusDefault(kind: 'KafkaConnect' | 'KafkaConnector'): Record<string, unknown> {
@@ -41,6 +40,46 @@ export function crdStatusDefault(kind: 'KafkaConnect' | 'KafkaConnector'): Recor
   };
   const fallback = crd.spec.versions[0]!.schema.openAPIV3Schema.properties.status.default;
   return { ...(fallback ?? {}) };
+}
+
+type Resource = KafkaConnect | KafkaConnector;
+
+function s(
+  name: string,
+  object: Resource,
+  status: ArgoHealthStatus,
+  message: string,
+  kstatus: KstatusStatus,
+): HealthScenario {
+  return { name, object, argocd: { status, message }, kstatus, argocdTestdata: true };
+}
+
+/** Before the operator wrote anything: without a status, and as the API server hands it out. */
+function unreconciled(object: Resource): HealthScenario[] {
+  const waiting = `Waiting for the Weir operator: ${object.kind} not reconciled yet`;
+  return [
+    // Written without a status, or read from an API server whose CRD has no default: kstatus cannot
+    // tell it from a resource that needs no status. The CRD's default prevents it (next case).
+    s('progressing_noStatus', object, 'Progressing', waiting, 'Current'),
+    s(
+      'progressing_new',
+      { ...object, status: crdStatusDefault(object.kind) },
+      'Progressing',
+      waiting,
+      'InProgress',
+    ),
+  ];
+}
+
+/** Argo CD decides for a resource being deleted before any script runs, so it is no testdata. */
+function terminating(object: Resource): HealthScenario {
+  return {
+    name: 'terminating',
+    object: { ...object, metadata: { ...object.metadata, deletionTimestamp: T1 } } as Resource,
+    argocd: { status: 'Progressing', message: 'Pending deletion' },
+    kstatus: 'Terminating',
+    argocdTestdata: false,
+  };
 }
 
 function connect(generation: number, spec: Partial<KafkaConnect['spec']> = {}): KafkaConnect {
@@ -66,24 +105,8 @@ function connectAt(
 
 function connectScenarios(): HealthScenario[] {
   const ready = connectAt(connect(1), {}, undefined, T0);
-  const s = (
-    name: string,
-    object: KafkaConnect,
-    status: ArgoHealthStatus,
-    message: string,
-    kstatus: KstatusStatus,
-  ): HealthScenario => ({ name, object, argocd: { status, message }, kstatus, argocdTestdata: true });
   return [
-    // Written without a status, or read from an API server whose CRD has no default: kstatus cannot
-    // tell it from a resource that needs no status. The CRD's default prevents it (next case).
-    s('progressing_noStatus', connect(1), 'Progressing', WAIT_NEW('KafkaConnect'), 'Current'),
-    s(
-      'progressing_new',
-      { ...connect(1), status: crdStatusDefault('KafkaConnect') },
-      'Progressing',
-      WAIT_NEW('KafkaConnect'),
-      'InProgress',
-    ),
+    ...unreconciled(connect(1)),
     s(
       'progressing_waitingForWorkers',
       connectAt(connect(1), { readyReplicas: 1, rolloutComplete: false }),
@@ -138,13 +161,7 @@ function connectScenarios(): HealthScenario[] {
       'spec.config: the operator owns group.id',
       'Failed',
     ),
-    {
-      name: 'terminating',
-      object: { ...ready, metadata: { ...ready.metadata, deletionTimestamp: T1 } },
-      argocd: { status: 'Progressing', message: 'Pending deletion' },
-      kstatus: 'Terminating',
-      argocdTestdata: false,
-    },
+    terminating(ready),
   ];
 }
 
@@ -189,22 +206,8 @@ function connectorScenarios(): HealthScenario[] {
     metadata: { ...running.metadata, generation: 2 },
     spec: { ...running.spec, ...spec },
   });
-  const s = (
-    name: string,
-    object: KafkaConnector,
-    status: ArgoHealthStatus,
-    message: string,
-    kstatus: KstatusStatus,
-  ): HealthScenario => ({ name, object, argocd: { status, message }, kstatus, argocdTestdata: true });
   return [
-    s('progressing_noStatus', connector(1), 'Progressing', WAIT_NEW('KafkaConnector'), 'Current'),
-    s(
-      'progressing_new',
-      { ...connector(1), status: crdStatusDefault('KafkaConnector') },
-      'Progressing',
-      WAIT_NEW('KafkaConnector'),
-      'InProgress',
-    ),
+    ...unreconciled(connector(1)),
     s(
       'progressing_clusterNotFound',
       connectorAt(
@@ -311,13 +314,7 @@ function connectorScenarios(): HealthScenario[] {
       'spec.config may not set tasks.max (use metadata.name, spec.class, spec.tasksMax)',
       'Failed',
     ),
-    {
-      name: 'terminating',
-      object: { ...running, metadata: { ...running.metadata, deletionTimestamp: T1 } },
-      argocd: { status: 'Progressing', message: 'Pending deletion' },
-      kstatus: 'Terminating',
-      argocdTestdata: false,
-    },
+    terminating(running),
   ];
 }
 
