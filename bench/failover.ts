@@ -22,7 +22,7 @@ import { JavaConnectCluster } from '../tools/java-connect-cluster.ts';
 import { REPO_ROOT, readBrokerState, startBroker, stopBroker } from '../tools/kafka/testbed.ts';
 import { WeirCluster } from '../tools/weir-cluster.ts';
 import { http, waitFor, type WeirProcess } from '../tools/weir-process.ts';
-import { median } from './table.ts';
+import { markdownTable, median } from './table.ts';
 
 export interface FailoverBenchOptions {
   runs: number;
@@ -349,12 +349,7 @@ function ratioCell(a: number[] | undefined, b: number[] | undefined): string {
 
 /** The table, Markdown (readable as plain text): numbers and ratios right-aligned. */
 export function formatFailoverTable(rows: string[][]): string {
-  const header = ['scenario (3 workers, sink with 6 tasks)', 'Weir ms', 'Java ms', 'Weir/Java'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (values: string[]): string =>
-    `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
+  return markdownTable(['scenario (3 workers, sink with 6 tasks)', 'Weir ms', 'Java ms', 'Weir/Java'], rows);
 }
 
 export async function runFailoverBench(options: FailoverBenchOptions): Promise<string> {

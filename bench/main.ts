@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { MissingToolError } from '../tools/kafka/testbed.ts';
 import { runFailoverBench } from './failover.ts';
 import { runFileBench } from './file.ts';
+import { runOperatorBench } from './operator.ts';
 
 const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,java,raw] [--keep]
 
@@ -24,13 +25,31 @@ usage: npm run bench -- failover [--runs N] [--full] [--only weir,java] [--keep]
   failover  time until a 3-worker cluster's tasks run again after kill -9 (declared gone through
             Weir's admin endpoint, or not), SIGTERM, and until a new worker receives work, for Weir
             and Apache Kafka Connect. --runs defaults to 3 here; --full adds the scenarios that wait
-            the default scheduled.rebalance.max.delay.ms (5 minutes each).`;
+            the default scheduled.rebalance.max.delay.ms (5 minutes each).
+
+usage: npm run bench -- operator [--runs N] [--connectors N] [--scale-connectors N]
+                                 [--scale-clusters N] [--steady-seconds N] [--only …] [--keep]
+
+  operator  the operator on the local cluster (started if it does not run) with a broker reachable
+            from pods; each KafkaConnector a VerifiableSource of 1 task. (a) apply --connectors
+            (default 20) at once on a KafkaConnect of 2 workers → Ready, p50/p95, and the lag of
+            status.topics; (b) delete the pod running most tasks → every task RUNNING again; a
+            spec.logging change → level on every worker; (c) --scale-connectors (200) over
+            --scale-clusters (5) KafkaConnects of 1 worker: operator RSS, reconciles/s, time until
+            all Ready, REST calls per poll, steady for --steady-seconds (60).
+  --runs N    rounds of (a), pod deletions, logging changes; default 3
+  --only …    apply, kill, logging, scale
+  --keep      keep the namespaces and the operators' logs`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       lines: { type: 'string', default: '1000000' },
+      connectors: { type: 'string', default: '20' },
+      'scale-connectors': { type: 'string', default: '200' },
+      'scale-clusters': { type: 'string', default: '5' },
+      'steady-seconds': { type: 'string', default: '60' },
       runs: { type: 'string' },
       full: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -42,7 +61,30 @@ async function main(): Promise<number> {
     },
   });
   const lines = Number(values.lines);
-  const runs = Number(values.runs ?? (positionals[0] === 'failover' ? 3 : 1));
+  const threeRuns = positionals[0] === 'failover' || positionals[0] === 'operator';
+  const runs = Number(values.runs ?? (threeRuns ? 3 : 1));
+  if (positionals[0] === 'operator' && !values.help) {
+    const count = (name: 'connectors' | 'scale-connectors' | 'scale-clusters' | 'steady-seconds') => {
+      const n = Number(values[name]);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--${name}: a whole number ≥ 1, not "${values[name]}"`);
+      return n;
+    };
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new UsageError(`--runs: a whole number ≥ 1, not "${values.runs}"`);
+    const table = await runOperatorBench({
+      runs,
+      connectors: count('connectors'),
+      scaleConnectors: count('scale-connectors'),
+      scaleClusters: count('scale-clusters'),
+      steadyMs: count('steady-seconds') * 1000,
+      keep: values.keep,
+      only: values.only?.split(',').map((s) => s.trim()),
+      log: (line) => console.error(line),
+    });
+    console.log(`\n${table}`);
+    return 0;
+  }
   if (positionals[0] === 'failover' && runs > 0 && !values.help) {
     const table = await runFailoverBench({
       runs: Math.floor(runs),
@@ -78,9 +120,17 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** A bad option: the message and the usage, exit 2. */
+class UsageError extends Error {}
+
 try {
   process.exitCode = await main();
 } catch (error) {
-  console.error(error instanceof MissingToolError ? error.message : (error as Error).stack);
-  process.exitCode = 1;
+  if (error instanceof UsageError) {
+    console.error(`${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(error instanceof MissingToolError ? error.message : (error as Error).stack);
+    process.exitCode = 1;
+  }
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, mbPerSec, median, ratio, ratioLine, type BenchRow } from './table.ts';
+import {
+  formatTable,
+  markdownTable,
+  mbPerSec,
+  median,
+  percentile,
+  ratio,
+  ratioLine,
+  type BenchRow,
+} from './table.ts';
 
 const weir: BenchRow = {
   name: 'Weir',
@@ -46,5 +55,30 @@ describe('bench table', () => {
     expect(ratio(1, 0)).toBeUndefined();
     expect(ratioLine(weir, java)).toBe('Weir/Java: source 1.25×, sink 0.80×, start-up 0.10×, peak RSS 0.20×');
     expect(ratioLine(weir, raw)).toBe('Weir/raw: source 0.50×');
+  });
+});
+
+describe('percentile and markdownTable', () => {
+  it('takes the nearest rank', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 20 - i); // 20 … 1
+    expect(percentile(values, 50)).toBe(10);
+    expect(percentile(values, 95)).toBe(19);
+    expect(percentile(values, 100)).toBe(20);
+    expect(percentile([7], 95)).toBe(7);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it('aligns the first column left and the others right', () => {
+    expect(
+      markdownTable(
+        ['what', 'ms'],
+        [
+          ['a', '1'],
+          ['longer', '1,234'],
+        ],
+      ),
+    ).toBe(
+      ['| what   |    ms |', '|--------|------:|', '| a      |     1 |', '| longer | 1,234 |'].join('\n'),
+    );
   });
 });

@@ -45,12 +45,10 @@ function cells(row: BenchRow, recordBytes: number): string[] {
 
 /** A Markdown table (readable as plain text too): names left-aligned, numbers right-aligned. */
 export function formatTable(rows: BenchRow[], recordBytes: number): string {
-  const body = rows.map((row) => cells(row, recordBytes));
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));
-  const line = (values: string[]): string =>
-    `| ${values.map((v, i) => (i === 0 ? v.padEnd(widths[i] as number) : v.padStart(widths[i] as number))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(HEADER), rule, ...body.map(line)].join('\n');
+  return markdownTable(
+    HEADER,
+    rows.map((row) => cells(row, recordBytes)),
+  );
 }
 
 /** a / b, or undefined when either is missing or b is 0. */
@@ -74,4 +72,21 @@ export function ratioLine(a: BenchRow, b: BenchRow): string {
   add('start-up', a.startupMs, b.startupMs);
   add('peak RSS', a.peakRssMb, b.peakRssMb);
   return `${a.name}/${b.name}: ${parts.join(', ')}`;
+}
+
+/** The p-th percentile (0–100) by nearest rank; undefined without values. */
+export function percentile(values: number[], p: number): number | undefined {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+/** Any rows as a Markdown table (readable as plain text): first column left-aligned, the rest right-aligned. */
+export function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (values: string[]): string =>
+    `| ${widths.map((w, i) => (i === 0 ? (values[i] ?? '').padEnd(w) : (values[i] ?? '').padStart(w))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
 }
