@@ -1,0 +1,176 @@
+// examples/file-pipeline run for real — a broker the pods reach, `weir operator` scoped to this
+// test's namespace, the example's files on a hostPath — while Argo CD's health check (gopher-lua)
+// and kstatus read every status the operator writes. Both must agree on each snapshot, and move
+// through Progressing → Healthy, Suspended when paused or stopped, Degraded when a task fails.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { gitopsHealth, gitopsHealthUnavailable, type GitopsHealthResult } from '../tools/gitops-health.ts';
+import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
+import { hostAddressForPods } from './cluster/cluster.ts';
+import { binary } from './cluster/build.ts';
+import { createNamespace, eventually, kube, type Kube } from './kube.ts';
+import { OperatorProcess } from './operator-process.ts';
+
+type Obj = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+
+const noGo = gitopsHealthUnavailable();
+if (noGo) console.warn(noGo);
+
+/** Argo CD's health and kstatus' status that mean the same to a user. */
+const AGREE: Record<string, string> = {
+  Healthy: 'Current',
+  Suspended: 'Current',
+  Progressing: 'InProgress',
+  Degraded: 'Failed',
+};
+const NAMES = ['KafkaConnect/files', 'KafkaConnector/local-file-source', 'KafkaConnector/local-file-sink'];
+
+let k: Kube;
+let namespace: string;
+let broker: BrokerState;
+let operator: OperatorProcess | undefined;
+// Not under /tmp: the workers mount an emptyDir there, which would hide a hostPath below it.
+const work = mkdtempSync(join(REPO_ROOT, '.weir', 'examples-e2e-'));
+const dataDir = join(work, 'data');
+/** Every distinct verdict seen, per object, in order. */
+const seen = new Map<string, string[]>();
+
+function kubectl(args: string[], input?: string): string {
+  const r = spawnSync(binary('kubectl'), ['--kubeconfig', inject('kubeconfig'), '-n', namespace, ...args], {
+    input,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** One snapshot of the three objects through both checks; every snapshot must agree. */
+async function health(): Promise<Map<string, GitopsHealthResult>> {
+  const list = JSON.parse(kubectl(['get', 'kafkaconnects,kafkaconnectors', '-o', 'json'])) as {
+    items: object[];
+  };
+  const results = await gitopsHealth(list.items);
+  for (const r of results) {
+    const key = `${r.kind}/${r.name}`;
+    const verdict = `${r.argocd?.status}/${r.kstatus.status}: ${r.argocd?.message}`;
+    const history = seen.get(key) ?? [];
+    if (history.at(-1) !== verdict) seen.set(key, [...history, verdict]);
+    expect(r.argocdError, key).toBeUndefined();
+    expect(AGREE[r.argocd!.status], `${key}: ${verdict}`).toBe(r.kstatus.status);
+  }
+  return new Map(results.map((r) => [`${r.kind}/${r.name}`, r]));
+}
+
+/** Polls until each named object shows the Argo CD health given. */
+async function until(
+  want: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<Map<string, GitopsHealthResult>> {
+  return eventually(
+    `health ${JSON.stringify(want)}`,
+    async () => {
+      const h = await health();
+      return Object.entries(want).every(([key, status]) => h.get(key)?.argocd?.status === status)
+        ? h
+        : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+const patch = (name: string, spec: object) =>
+  kubectl(['patch', 'kafkaconnector', name, '--type=merge', '-p', JSON.stringify({ spec })]);
+
+const sinkLines = () => {
+  try {
+    return readFileSync(join(dataDir, 'test.sink.txt'), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+};
+
+describe.skipIf(noGo)('examples/file-pipeline, live, through Argo CD and kstatus', () => {
+  beforeAll(async () => {
+    k = kube(inject('kubeconfig'));
+    spawnSync(binary('kubectl'), [
+      '--kubeconfig',
+      inject('kubeconfig'),
+      'apply',
+      '-f',
+      join(REPO_ROOT, 'crds'),
+    ]);
+    namespace = await createNamespace(k, 'e2e-examples-live');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'test.txt'), 'hello-1\nhello-2\nhello-3\n');
+    broker = await startBroker({ dir: join(work, 'kafka'), host: hostAddressForPods() });
+    operator = await OperatorProcess.start({
+      kubeconfig: inject('kubeconfig'),
+      namespaces: [namespace],
+      identity: 'e2e-examples',
+      logFile: join(work, 'operator.log'),
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    // Connectors first, while the operator runs (their finalizer), then everything else.
+    if (namespace) kubectl(['delete', 'kafkaconnectors', '--all', '--wait=true', '--timeout=60s']);
+    await operator?.stop();
+    await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
+    if (broker) await stopBroker(join(work, 'kafka')).catch(() => {});
+    if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
+  }, 120_000);
+
+  it('Progressing, then Healthy once the workers run and the lines flow', async () => {
+    const dir = join(REPO_ROOT, 'examples', 'file-pipeline');
+    const objects = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => loadAll(readFileSync(join(dir, f), 'utf8')) as Obj[]);
+    for (const o of objects.filter((x) => x.kind === 'KafkaConnect')) {
+      // This machine's broker and folder; one worker, to spare the shared machine's 2 cores.
+      o.spec.bootstrapServers = broker.bootstrap;
+      o.spec.replicas = 1;
+      const pod = (o.spec.template as { pod: { volumes: { hostPath: { path: string } }[] } }).pod;
+      pod.volumes[0]!.hostPath.path = dataDir;
+    }
+    kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    const first = await health();
+    expect([...first.values()].map((r) => r.argocd?.status)).toEqual([
+      'Progressing',
+      'Progressing',
+      'Progressing',
+    ]);
+    await until(Object.fromEntries(NAMES.map((n) => [n, 'Healthy'])), 150_000);
+    await eventually('the lines in test.sink.txt', async () => (sinkLines().length >= 3 ? true : undefined));
+    expect(sinkLines()).toEqual(['hello-1', 'hello-2', 'hello-3']);
+  }, 180_000);
+
+  it('a paused or stopped connector is Suspended (kstatus Current), and Healthy again when running', async () => {
+    patch('local-file-source', { state: 'paused' });
+    const paused = await until({ 'KafkaConnector/local-file-source': 'Suspended' });
+    expect(paused.get('KafkaConnector/local-file-source')!.argocd!.message).toBe(
+      'connector and 1 task(s) paused',
+    );
+    patch('local-file-source', { state: 'stopped' });
+    const stopped = await until({ 'KafkaConnector/local-file-source': 'Suspended' });
+    expect(stopped.get('KafkaConnector/local-file-source')!.argocd!.message).toBe('connector stopped');
+    patch('local-file-source', { state: 'running' });
+    await until({ 'KafkaConnector/local-file-source': 'Healthy' });
+  });
+
+  it('a failing task is Degraded (kstatus Failed) with its error, and Healthy once fixed', async () => {
+    // A folder where the sink wants a file: its task fails at start.
+    patch('local-file-sink', { config: { file: '/data', topics: 'connect-test' } });
+    const failed = await until({ 'KafkaConnector/local-file-sink': 'Degraded' });
+    expect(failed.get('KafkaConnector/local-file-sink')!.argocd!.message).toMatch(/^task 0 failed/);
+    patch('local-file-sink', { config: { file: '/data/test.sink.txt', topics: 'connect-test' } });
+    await until({ 'KafkaConnector/local-file-sink': 'Healthy' });
+    console.log(
+      `examples live: verdicts seen (Argo CD/kstatus: message)\n${[...seen]
+        .map(([key, verdicts]) => `  ${key}\n${verdicts.map((v) => `    ${v}`).join('\n')}`)
+        .join('\n')}`,
+    );
+  });
+});
