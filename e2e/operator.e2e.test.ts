@@ -1,65 +1,42 @@
-// The operator end to end on the local cluster: CRDs applied with kubectl, `weir operator` as a
-// child process, a real broker reachable from pods, a KafkaConnect of 3 workers and the seed's two
-// FileStream connectors as KafkaConnectors with their files on a hostPath volume. Lines flow from
-// test.txt to test.sink.txt, both resources turn Ready, and the rest of the life follows.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The operator end to end on the local cluster, installed as users install it: the Helm chart into
+// the test namespace (2 replicas, one leading through the Lease, RBAC for that namespace only), a
+// real broker reachable from pods, a KafkaConnect of 3 workers and the seed's two FileStream
+// connectors as KafkaConnectors with their files on a hostPath volume. Lines flow from test.txt to
+// test.sink.txt, both resources turn Ready, and the rest of the life follows, down to the uninstall.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { KubeClient, RESOURCES, resourcePath } from '../operator/kube/client.ts';
+import type { KubeEvent } from '../operator/kube/events.ts';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
 import type { ConnectorStateInfo } from '../runtime/rest/types.ts';
 import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
 import { hostAddressForPods } from './cluster/cluster.ts';
 import { binary } from './cluster/build.ts';
 import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
+import {
+  installOperator,
+  leaderMetric,
+  leaseHolder,
+  operatorPods,
+  podLog,
+  uninstallOperator,
+  waitForOperator,
+  type OperatorRelease,
+} from './operator-release.ts';
 
 const CONNECT = 'files';
 let k: Kube;
 let client: KubeClient;
 let namespace: string;
 let broker: BrokerState;
-let operator: ChildProcess | undefined;
+let release: OperatorRelease | undefined;
 // Not under /tmp: the workers mount an emptyDir there, which would hide a hostPath below it.
 const work = mkdtempSync(join(REPO_ROOT, '.weir', 'operator-e2e-'));
 const brokerDir = join(work, 'kafka');
 const dataDir = join(work, 'data');
-const operatorLog = join(work, 'operator.log');
-
-function startOperator(): ChildProcess {
-  const out = createWriteStream(operatorLog, { flags: 'a' });
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'bin', 'weir.js'),
-      'operator',
-      '--kubeconfig',
-      inject('kubeconfig'),
-      '--namespace',
-      namespace,
-      '--lease-namespace',
-      namespace,
-      '--metrics-port',
-      '0',
-      '--identity',
-      'e2e-operator',
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout?.pipe(out);
-  child.stderr?.pipe(out);
-  return child;
-}
-
-async function stopOperator(): Promise<void> {
-  const child = operator;
-  operator = undefined;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 const path = (kind: 'KafkaConnect' | 'KafkaConnector', name?: string) =>
   resourcePath(RESOURCES[kind], namespace, name);
@@ -140,25 +117,56 @@ beforeAll(async () => {
   execFileSync('mkdir', ['-p', dataDir]);
   writeFileSync(join(dataDir, 'test.txt'), ['foo', 'bar'].join('\n') + '\n');
   broker = await startBroker({ dir: brokerDir, host: hostAddressForPods() });
-  operator = startOperator();
+  release = await installOperator({ kubeconfig: inject('kubeconfig'), namespace, image: inject('image') });
+  await waitForOperator(k, client, namespace).catch(async (error: unknown) => {
+    throw new Error(`${String(error)}\n${await operatorLogs()}`);
+  });
 }, 180_000);
 
-afterAll(async () => {
-  // Connectors first, while the operator runs (their finalizer), then everything else.
+/** Each operator pod's phase and last log lines, for failure messages. */
+async function operatorLogs(): Promise<string> {
+  const pods = await operatorPods(k, namespace).catch(() => []);
+  return pods
+    .map((p) => `--- ${p.metadata?.name} (${p.status?.phase})\n${podLog(inject('kubeconfig'), p)}`)
+    .join('\n');
+}
+
+const deleteConnectors = async (): Promise<void> => {
   for (const name of ['local-file-source', 'local-file-sink', 'second-source']) {
     await client?.request('DELETE', path('KafkaConnector', name)).catch(() => {});
   }
   await eventually('connectors gone', async () => {
     const list = await client.request<{ items: unknown[] }>('GET', path('KafkaConnector'));
     return list.items.length === 0 ? true : undefined;
-  }).catch(() => {});
-  await stopOperator();
+  });
+};
+
+afterAll(async () => {
+  // Connectors first, while the operator runs (their finalizer), then everything else. The last
+  // test uninstalls; this is for a run that failed before it.
+  if (release) {
+    await deleteConnectors().catch(() => {});
+    uninstallOperator(release);
+  }
   await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
   await stopBroker(brokerDir).catch(() => {});
   if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
 }, 120_000);
 
 describe('weir operator', () => {
+  it('runs two operator replicas, of which exactly one leads', async () => {
+    const { pods, leader } = await waitForOperator(k, client, namespace);
+    expect(pods.map((p) => p.metadata?.name)).toContain(leader);
+    const leading = await eventually('exactly one replica reporting weir_operator_leader 1', async () => {
+      const values = await Promise.all(pods.map(leaderMetric));
+      return values.filter((v) => v === 1).length === 1 && values.filter((v) => v === 0).length === 1
+        ? pods[values.indexOf(1)]
+        : undefined;
+    });
+    expect(leading?.metadata?.name).toBe(leader);
+    for (const pod of pods) expect(pod.spec?.serviceAccountName).toBe('weir-operator');
+  }, 120_000);
+
   it('runs a KafkaConnect of 3 workers and the seed connectors: lines flow, both Ready', async () => {
     const started = Date.now();
     await create({
@@ -348,32 +356,77 @@ describe('weir operator', () => {
     orphan.metadata.labels = {};
     await expect(create(orphan)).rejects.toThrow(/weir\.dev\/cluster/);
   }, 30_000);
-  it('converges after the operator is killed mid-reconcile, creating the connector once', async () => {
+  it('converges when the leading operator pod is deleted right after a create, creating the connector once', async () => {
+    const leader = (await leaseHolder(client, namespace))!;
+    // Everything so far ran under the chart's RBAC: the leader was never refused a call.
+    const leaderPod = (await operatorPods(k, namespace)).find((p) => p.metadata?.name === leader)!;
+    const leaderLog = podLog(inject('kubeconfig'), leaderPod, 'operator', Infinity);
+    if (inject('cluster') === 'local') expect(leaderLog).toContain('"controllers running"');
+    expect(leaderLog).not.toMatch(/forbidden/i);
     await create(
       connector('second-source', 'FileStreamSource', { file: '/data/test.txt', topic: 'connect-test-2' }),
     );
     await new Promise((r) => setTimeout(r, 150));
-    const child = operator!;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-    operator = startOperator();
+    const killed = Date.now();
+    await k.core.deleteNamespacedPod({ name: leader, namespace, gracePeriodSeconds: 0 });
+    const successor = await eventually(
+      'another replica holding the Lease',
+      async () => {
+        const holder = await leaseHolder(client, namespace);
+        return holder && holder !== leader ? holder : undefined;
+      },
+      60_000,
+    );
+    const takeoverMs = Date.now() - killed;
     const o = await eventually(
-      'second-source Ready after the restart',
+      'second-source Ready under the new leader',
       async () => {
         const x = await get<KafkaConnector>('KafkaConnector', 'second-source');
         return ready(x) ? x : undefined;
       },
       60_000,
-    );
+    ).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await operatorLogs()}`);
+    });
+
     expect(o.status?.connectorStatus?.connector.state).toBe('RUNNING');
     expect(o.metadata.annotations?.['weir.dev/created-connector']).toBe(
       `${namespace}/${CONNECT}/second-source`,
     );
-    const created = readFileSync(operatorLog, 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('"connector created"') && l.includes('second-source'));
-    expect(created.length).toBeLessThanOrEqual(1);
+    // Each replica records its own Created event (repeats join a series): at most one create in all.
+    const events = await client.request<{ items: KubeEvent[] }>(
+      'GET',
+      resourcePath(RESOURCES.Event, namespace),
+    );
+    const createsOf = (name: string) =>
+      events.items
+        .filter((e) => e.regarding.name === name && e.reason === 'Created')
+        .reduce((n, e) => n + (e.series?.count ?? 1), 0);
+    expect(createsOf('local-file-source')).toBeGreaterThanOrEqual(1); // the filter finds a create
+    const creates = createsOf('second-source');
+    console.log(
+      `operator e2e: leader ${leader} deleted → ${successor} leads after ${takeoverMs} ms; ${creates} create(s)`,
+    );
+    expect(creates).toBeLessThanOrEqual(1);
     expect((await rest<string[]>('GET', '/connectors')).body).toContain('second-source');
-  }, 90_000);
+    // The Deployment replaces the deleted pod: two replicas again, one of them leading.
+    await waitForOperator(k, client, namespace);
+  }, 150_000);
+
+  it('uninstalls cleanly', async () => {
+    await deleteConnectors();
+    expect(uninstallOperator(release!)).toBe(true);
+    release = undefined;
+    await eventually('the operator pods gone', async () =>
+      (await operatorPods(k, namespace)).length === 0 ? true : undefined,
+    );
+    const left = await Promise.all([
+      k.apps.listNamespacedDeployment({ namespace, labelSelector: 'app.kubernetes.io/instance=weir' }),
+      k.core.listNamespacedServiceAccount({ namespace, labelSelector: 'app.kubernetes.io/instance=weir' }),
+      k.core.listNamespacedService({ namespace, labelSelector: 'app.kubernetes.io/instance=weir' }),
+    ]);
+    expect(left.flatMap((l) => l.items.map((o) => o.metadata?.name))).toEqual([]);
+    const roles = await client.request<{ items: unknown[] }>('GET', resourcePath(RESOURCES.Role, namespace));
+    expect(roles.items).toEqual([]);
+  }, 120_000);
 });

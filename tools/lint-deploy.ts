@@ -36,7 +36,8 @@ try {
       console.error(`helm template (${name} values): ${error instanceof Error ? error.message : error}`);
     }
   }
-  if (!failed) console.log(`helm: charts/weir lints and renders with ${renderableValueSets().length} value sets`);
+  if (!failed)
+    console.log(`helm: charts/weir lints and renders with ${renderableValueSets().length} value sets`);
 } catch (error) {
   skipped(error);
 }
