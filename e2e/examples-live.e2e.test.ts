@@ -7,7 +7,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { gitopsHealth, gitopsHealthUnavailable, type GitopsHealthResult } from '../tools/gitops-health.ts';
+import {
+  gitopsHealth,
+  gitopsHealthUnavailable,
+  KSTATUS_FOR_ARGOCD,
+  type GitopsHealthResult,
+} from '../tools/gitops-health.ts';
 import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
 import { hostAddressForPods } from './cluster/cluster.ts';
 import { binary } from './cluster/build.ts';
@@ -19,13 +24,6 @@ type Obj = { kind: string; metadata: { name: string }; spec: Record<string, unkn
 const noGo = gitopsHealthUnavailable();
 if (noGo) console.warn(noGo);
 
-/** Argo CD's health and kstatus' status that mean the same to a user. */
-const AGREE: Record<string, string> = {
-  Healthy: 'Current',
-  Suspended: 'Current',
-  Progressing: 'InProgress',
-  Degraded: 'Failed',
-};
 const NAMES = ['KafkaConnect/files', 'KafkaConnector/local-file-source', 'KafkaConnector/local-file-sink'];
 
 let k: Kube;
@@ -59,7 +57,7 @@ async function health(): Promise<Map<string, GitopsHealthResult>> {
     const history = seen.get(key) ?? [];
     if (history.at(-1) !== verdict) seen.set(key, [...history, verdict]);
     expect(r.argocdError, key).toBeUndefined();
-    expect(AGREE[r.argocd!.status], `${key}: ${verdict}`).toBe(r.kstatus.status);
+    expect(KSTATUS_FOR_ARGOCD[r.argocd!.status], `${key}: ${verdict}`).toBe(r.kstatus.status);
   }
   return new Map(results.map((r) => [`${r.kind}/${r.name}`, r]));
 }

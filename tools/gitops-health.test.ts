@@ -12,20 +12,13 @@ import {
   ensureGitopsHealth,
   gitopsHealth,
   gitopsHealthUnavailable,
+  KSTATUS_FOR_ARGOCD,
 } from './gitops-health.ts';
 import { healthScenarios, type HealthScenario } from './gitops-health/scenarios.ts';
 import { REGENERATE, staleTestdata } from './gitops-health/testdata.ts';
 
 const noGo = gitopsHealthUnavailable();
 if (noGo) console.warn(noGo);
-
-/** What each verdict means to the operator: done, working on it, or needs a person. */
-const AGREE: Record<string, string> = {
-  Healthy: 'Current',
-  Suspended: 'Current',
-  Progressing: 'InProgress',
-  Degraded: 'Failed',
-};
 
 it('the Argo CD testdata is what the operator model writes today', async () => {
   const stale = await staleTestdata();
@@ -73,7 +66,7 @@ describe.skipIf(noGo)('gitops-health', () => {
         // Argo CD and Flux agree, except where kstatus cannot know: no status at all (the CRD's
         // default prevents that on a real API server) and deletion (Argo CD has no Terminating).
         if (s.name !== 'progressing_noStatus' && s.name !== 'terminating') {
-          expect(AGREE[r.argocd!.status], s.name).toBe(r.kstatus.status);
+          expect(KSTATUS_FOR_ARGOCD[r.argocd!.status], s.name).toBe(r.kstatus.status);
         }
       }
     });

@@ -37,6 +37,14 @@ export interface GitopsHealthResult {
   kstatusError?: string;
 }
 
+/** The kstatus status that means what each Argo CD health means: done, working on it, needs a person. */
+export const KSTATUS_FOR_ARGOCD: Readonly<Record<string, string>> = {
+  Healthy: 'Current',
+  Suspended: 'Current',
+  Progressing: 'InProgress',
+  Degraded: 'Failed',
+};
+
 /** Why the checker cannot run here (not built and no Go to build it), or undefined when it can. */
 export function gitopsHealthUnavailable(): string | undefined {
   if (existsSync(gitopsHealthBinary())) return undefined;
