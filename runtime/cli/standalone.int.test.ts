@@ -4,6 +4,7 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Admin, Consumer } from '@platformatic/kafka';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kafkaBootstrap, uniqueName } from '../../tools/vitest/kafka.ts';
 import { http, startWeirStandalone, waitFor, type WeirProcess } from '../../tools/weir-process.ts';
@@ -117,6 +118,43 @@ describe('weir connect-standalone', () => {
     // Duplicates are allowed (at-least-once); a missing line is not.
     await waitFor('every line in the sink', () => missing().length === 0, 60_000).catch(() => {});
     expect(missing()).toEqual([]);
+  });
+
+  it('stops a sink task at once while its consumer group waits for another member to rejoin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-sink-stop-'));
+    const topic = uniqueName('rejoin');
+    const name = uniqueName('sink');
+    const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: [kafkaBootstrap()] });
+    await admin.createTopics({ topics: [topic], partitions: 2, replicas: 1 });
+    await admin.close();
+    // A member of connect-<name> that heartbeats every 8 s: a newcomer's JoinGroup waits at the
+    // coordinator until this member rejoins, up to 8 s.
+    const other = new Consumer({
+      clientId: 'slow-member',
+      bootstrapBrokers: [kafkaBootstrap()],
+      groupId: `connect-${name}`,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 8_000,
+    });
+    const stream = await other.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest' });
+    try {
+      const worker = await start(dir, [
+        { name, 'connector.class': 'FileStreamSink', file: join(dir, 'out.txt'), topics: topic },
+      ]);
+      await waitFor('the sink task RUNNING', async () => {
+        const r = await http('GET', `${worker.url}/connectors/${name}/status`);
+        return (r.body as { tasks?: { state: string }[] }).tasks?.[0]?.state === 'RUNNING';
+      });
+      await new Promise((r) => setTimeout(r, 1000)); // its JoinGroup now waits for the slow member
+      const started = Date.now();
+      expect(await worker.stop('SIGTERM')).toBe(0);
+      const elapsed = Date.now() - started;
+      expect(readFileSync(join(dir, 'weir.log'), 'utf8')).not.toContain('did not stop within');
+      expect(elapsed).toBeLessThan(3000);
+    } finally {
+      await stream.close();
+      await other.close(true);
+    }
   });
 
   it('requires the REST token when one is set, except for /health, and resolves env placeholders', async () => {

@@ -16,6 +16,7 @@ import type { WorkerConfig } from '../config/worker-config.ts';
 import type { SinkTaskMetrics } from '../metrics/task-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { TaskId } from '../storage/status-store.ts';
+import { KafkaGroupClient } from '../distributed/coordinator-client.ts';
 import { baseClientOptions, consumerOptions } from './kafka-clients.ts';
 import {
   createConverters,
@@ -31,6 +32,8 @@ type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 const MAX_BATCH = 500;
 const BUFFER_HIGH_WATER = 5000;
+/** How long a consumer's close may wait at the coordinator before the task leaves the group out of band. */
+const LEAVE_OUT_OF_BAND_AFTER_MS = 500;
 
 export interface SinkTaskRunnerOptions {
   id: TaskId;
@@ -345,22 +348,77 @@ export class SinkTaskRunner extends WorkerTask {
   protected interrupt(): void {
     this.wake?.();
     // A consumer still joining its group would hold the stop up until the join completes.
-    if (this.subscribing) void this.consumer?.close(true).catch(() => {});
+    if (this.subscribing) void this.closeConsumer();
   }
 
   protected async close(): Promise<void> {
     try {
       if (this.task) {
-        await this.commit().catch((error: unknown) =>
-          this.log.warn({ err: error }, 'final offset commit failed'),
-        );
+        // In the middle of a rebalance the commit would wait behind the pending JoinGroup, then be
+        // refused: the records since the last commit are delivered again (at least once).
+        if (this.consumer?.isActive() !== false) {
+          await this.commit().catch((error: unknown) =>
+            this.log.warn({ err: error }, 'final offset commit failed'),
+          );
+        }
         await this.task.close(this.assignment());
         await this.task.stop();
       }
     } finally {
       this.chain?.close();
       await this.stream?.close().catch(() => {});
-      await this.consumer?.close(true).catch(() => {});
+      await this.closeConsumer();
+    }
+  }
+
+  private consumerClosed: Promise<void> | undefined;
+
+  /**
+   * Closes the consumer. Its LeaveGroup goes over the coordinator connection, where a JoinGroup may be
+   * waiting for the other members (a broker answers one request per connection at a time); until the
+   * join completes the stop would hang, and the group would wait for this member. So if the close has
+   * not finished soon, the member leaves over a connection of its own, which ends the pending join.
+   */
+  private closeConsumer(): Promise<void> {
+    const consumer = this.consumer;
+    if (!consumer) return Promise.resolve();
+    this.consumerClosed ??= (async () => {
+      const memberId = consumer.memberId;
+      const closed = consumer.close(true).then(
+        () => true,
+        () => true,
+      );
+      const waiting = new Promise<boolean>((r) => setTimeout(() => r(false), LEAVE_OUT_OF_BAND_AFTER_MS));
+      if (!(await Promise.race([closed, waiting])) && memberId) {
+        await this.leaveGroupOutOfBand(consumer.groupId, memberId).catch((error: unknown) =>
+          this.log.warn({ err: error }, 'leaving the consumer group out of band failed'),
+        );
+      }
+      await closed;
+    })();
+    return this.consumerClosed;
+  }
+
+  private async leaveGroupOutOfBand(groupId: string, memberId: string): Promise<void> {
+    const { worker, id } = this.options;
+    const { tls, sasl, clientId } = baseClientOptions(
+      worker,
+      `connector-leave-${id.connector}-${id.task}`,
+      'consumer',
+    );
+    const client = new KafkaGroupClient({
+      bootstrapBrokers: worker.bootstrapServers,
+      clientId,
+      requestTimeoutMs: 5000,
+      heartbeatTimeoutMs: 5000,
+      connectionOptions: { ...(tls ? { tls } : {}), ...(sasl ? { sasl } : {}) },
+    });
+    try {
+      const coordinator = await client.findCoordinator(groupId);
+      await client.leaveGroup(coordinator, groupId, memberId, 'the sink task is stopping');
+      this.log.info(`Left consumer group ${groupId} out of band: its close was waiting for a rebalance`);
+    } finally {
+      await client.close();
     }
   }
 }
