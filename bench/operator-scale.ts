@@ -26,6 +26,8 @@ export interface ScaleResult {
   idleRssMb: number;
   peakRssMb: number;
   steadyRssMb: number;
+  /** nodejs_heap_size_used_bytes at the end: what of the RSS is live JavaScript objects. */
+  steadyHeapUsedMb: number;
   convergingReconcilesPerSec: number;
   steadyReconcilesPerSec: number;
   convergingCallsPerPoll: number;
@@ -129,7 +131,8 @@ export async function runScale(
       `(c) all Ready in ${allReadyMs} ms, topics in ${allTopicsMs} ms; watching the steady operator for ${o.steadyMs / 1000} s`,
     );
     await sleep(o.steadyMs);
-    const after = counts(await op.metrics());
+    const afterSamples = await op.metrics();
+    const after = counts(afterSamples);
     log(`(c) converging:\n${growth(before, converged)}\n(c) steady:\n${growth(converged, after)}`);
     const steadyFrom = converged.at;
     return {
@@ -138,6 +141,7 @@ export async function runScale(
       allTopicsMs,
       idleRssMb,
       peakRssMb: Math.max(peakAtConvergence, op.memory().peakMb),
+      steadyHeapUsedMb: total(afterSamples, 'nodejs_heap_size_used_bytes') / 2 ** 20,
       steadyRssMb: median(rss.filter((s) => s.at >= steadyFrom).map((s) => s.mb)) ?? NaN,
       convergingReconcilesPerSec: rate(before, converged, 'reconciles'),
       steadyReconcilesPerSec: rate(converged, after, 'reconciles'),

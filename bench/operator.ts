@@ -66,6 +66,7 @@ async function applyRound(env: BenchEnv, ns: string, workers: Workers, names: st
   const created = new Map<string, number>();
   const readyAt = new Map<string, number>();
   const workerTopicsAt = new Map<string, number>();
+  const workerRunningAt = new Map<string, number>();
   const statusTopicsAt = new Map<string, number>();
   await Promise.all(
     names.map(async (name) => {
@@ -90,7 +91,9 @@ async function applyRound(env: BenchEnv, ns: string, workers: Workers, names: st
         if (!statusTopicsAt.has(n) && o.status?.topics?.length) statusTopicsAt.set(n, now);
       }
       for (const [n, e] of Object.entries(entries)) {
-        if (created.has(n) && !workerTopicsAt.has(n) && e.topics?.length) workerTopicsAt.set(n, now);
+        if (!created.has(n)) continue;
+        if (!workerTopicsAt.has(n) && e.topics?.length) workerTopicsAt.set(n, now);
+        if (!workerRunningAt.has(n) && running(e.status)) workerRunningAt.set(n, now);
       }
       return readyAt.size === names.length && statusTopicsAt.size === names.length ? true : undefined;
     },
@@ -99,6 +102,9 @@ async function applyRound(env: BenchEnv, ns: string, workers: Workers, names: st
   );
   return {
     readyMs: names.map((n) => readyAt.get(n)! - created.get(n)!),
+    runningMs: names
+      .filter((n) => workerRunningAt.has(n))
+      .map((n) => workerRunningAt.get(n)! - created.get(n)!),
     topicsLagMs: names
       .filter((n) => workerTopicsAt.has(n))
       .map((n) => Math.max(0, statusTopicsAt.get(n)! - workerTopicsAt.get(n)!)),
@@ -213,6 +219,7 @@ export async function runOperatorBench(o: OperatorBenchOptions): Promise<string>
   const work = mkdtempSync(join(REPO_ROOT, '.weir', 'bench-operator-'));
   const env = await startEnv(work, log);
   const ready: number[] = [];
+  const runningOnWorkers: number[] = [];
   const topicsLag: number[] = [];
   const kills: { workersMs: number; statusMs: number; moved: number }[] = [];
   const logging: { ms: number; restarted: number }[] = [];
@@ -244,6 +251,7 @@ export async function runOperatorBench(o: OperatorBenchOptions): Promise<string>
           names = Array.from({ length: o.connectors }, (_, i) => `r${round}-src-${i}`);
           const r = await applyRound(env, ns, workers, names);
           ready.push(...r.readyMs);
+          runningOnWorkers.push(...r.runningMs);
           topicsLag.push(...r.topicsLagMs);
           log(
             `round ${round}: Ready p50 ${percentile(r.readyMs, 50)} ms, max ${Math.max(...r.readyMs)} ms; ` +
@@ -273,13 +281,14 @@ export async function runOperatorBench(o: OperatorBenchOptions): Promise<string>
     if (o.keep) log(`kept: ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
-  return report(o, { ready, topicsLag, kills, logging, connectReadyMs, scale });
+  return report(o, { ready, runningOnWorkers, topicsLag, kills, logging, connectReadyMs, scale });
 }
 
 function report(
   o: OperatorBenchOptions,
   r: {
     ready: number[];
+    runningOnWorkers: number[];
     topicsLag: number[];
     kills: { workersMs: number; statusMs: number; moved: number }[];
     logging: { ms: number; restarted: number }[];
@@ -295,6 +304,11 @@ function report(
         `apply ${o.connectors} KafkaConnectors → each Ready, task RUNNING`,
         runsOf(r.ready),
         r.ready,
+      ),
+      distributionRow(
+        '… the same, until the workers show the task RUNNING',
+        runsOf(r.runningOnWorkers),
+        r.runningOnWorkers,
       ),
       distributionRow('workers report the topic → status.topics', runsOf(r.topicsLag), r.topicsLag),
       distributionRow(
@@ -336,9 +350,10 @@ function report(
           ['all KafkaConnects Ready (s after the first apply)', fmt(s.connectsReadyMs / 1000, 1)],
           ['all KafkaConnectors Ready, tasks RUNNING (s after the first apply)', fmt(s.allReadyMs / 1000, 1)],
           ['… and every status.topics filled (s)', fmt(s.allTopicsMs / 1000, 1)],
-          ['operator peak RSS (MB)', fmt(s.peakRssMb)],
-          [`operator steady RSS, median over ${o.steadyMs / 1000} s after (MB)`, fmt(s.steadyRssMb)],
-          ['operator idle RSS before the apply (MB)', fmt(s.idleRssMb)],
+          ['operator peak RSS (MiB)', fmt(s.peakRssMb)],
+          [`operator steady RSS, median over ${o.steadyMs / 1000} s after (MiB)`, fmt(s.steadyRssMb)],
+          ['operator idle RSS before the apply (MiB)', fmt(s.idleRssMb)],
+          ['operator V8 heap used, steady (MiB)', fmt(s.steadyHeapUsedMb)],
           ['reconciles/s while converging', fmt(s.convergingReconcilesPerSec, 1)],
           ['reconciles/s steady', fmt(s.steadyReconcilesPerSec, 2)],
           ['REST calls per poll while converging (all calls ÷ polls)', fmt(s.convergingCallsPerPoll, 2)],
