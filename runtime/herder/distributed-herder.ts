@@ -36,6 +36,8 @@ import type {
 import type { KafkaConfigStore } from '../storage/kafka-config-store.ts';
 import type { KafkaOffsetStore } from '../storage/kafka-offset-store.ts';
 import type { KafkaStatusStore } from '../storage/kafka-status-store.ts';
+import { baseClientOptions } from '../worker/kafka-clients.ts';
+import type { SecurityOptions } from '../worker/kafka-security.ts';
 import { Worker } from '../worker/worker.ts';
 import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
 import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
@@ -114,6 +116,7 @@ export class DistributedHerder implements Herder {
       sessionTimeoutMs: options.distributed.sessionTimeoutMs,
       rebalanceTimeoutMs: options.distributed.rebalanceTimeoutMs,
       heartbeatIntervalMs: options.distributed.heartbeatIntervalMs,
+      connectionOptions: groupConnectionOptions(options.config),
       metadata: () => ({ url: options.url, configOffset: BigInt(options.configs.snapshot().offset) }),
       assign: (members, context) => this.assign(members, context),
       onAssignment: (assignment, generation, isLeader) => this.onAssignment(assignment, generation, isLeader),
@@ -479,4 +482,10 @@ export class DistributedHerder implements Herder {
     await this.member.leave();
     await this.o.statuses.flush();
   }
+}
+
+/** The worker's TLS and SASL settings for the group coordinator's connections, as for its other clients. */
+function groupConnectionOptions(config: WorkerConfig): SecurityOptions {
+  const { tls, sasl } = baseClientOptions(config, 'connect-group');
+  return { ...(tls ? { tls } : {}), ...(sasl ? { sasl } : {}) };
 }
