@@ -16,6 +16,8 @@ declare module 'vitest' {
     kubeconfig: string;
     image: string;
     cluster: 'local' | 'kind';
+    /** The local cluster's etcd client URL (for tests that compact it); '' on kind. */
+    etcd: string;
   }
 }
 
@@ -23,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   if (e2eCluster() === 'kind') {
     project.provide('cluster', 'kind');
+    project.provide('etcd', '');
     project.provide('kubeconfig', startKind());
     project.provide('image', KIND_IMAGE);
     console.log(`e2e: kind cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -33,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = already ? undefined : E2E_CLUSTER_DIR;
   const state = await startCluster({ dir, reset: !already, log: (line) => console.log(`e2e: ${line}`) });
   project.provide('cluster', 'local');
+  project.provide('etcd', `http://127.0.0.1:${state.ports.etcd}`);
   project.provide('kubeconfig', state.kubeconfig);
   // The local node agent ignores images; the same tests on kind run the image built from the Dockerfile.
   project.provide('image', KIND_IMAGE);
