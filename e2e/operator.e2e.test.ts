@@ -121,7 +121,7 @@ beforeAll(async () => {
   await waitForOperator(k, client, namespace).catch(async (error: unknown) => {
     throw new Error(`${String(error)}\n${await operatorLogs()}`);
   });
-}, 180_000);
+}, 480_000); // the first install builds Helm (~5 min; npm test's lint has built it already)
 
 /** Each operator pod's phase and last log lines, for failure messages. */
 async function operatorLogs(): Promise<string> {
