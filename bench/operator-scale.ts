@@ -133,6 +133,12 @@ export async function runScale(
     await sleep(o.steadyMs);
     const afterSamples = await op.metrics();
     const after = counts(afterSamples);
+    const mib = (name: string) => Math.round(total(afterSamples, name) / 2 ** 20);
+    log(
+      `(c) operator memory at the end: RSS ${Math.round(op.memory().rssMb)} MiB; V8 heap used ` +
+        `${mib('nodejs_heap_size_used_bytes')} of ${mib('nodejs_heap_size_total_bytes')} MiB, external ` +
+        `${mib('nodejs_external_memory_bytes')} MiB`,
+    );
     log(`(c) converging:\n${growth(before, converged)}\n(c) steady:\n${growth(converged, after)}`);
     const steadyFrom = converged.at;
     return {

@@ -213,8 +213,18 @@ function distributionRow(what: string, runs: number, values: number[]): string[]
   ];
 }
 
+/** The checkout's commit when the bench starts (the operator and the workers run its sources). */
+function headCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'no commit';
+  }
+}
+
 export async function runOperatorBench(o: OperatorBenchOptions): Promise<string> {
   const { log } = o;
+  const commit = headCommit();
   const want = (part: string) => !o.only || o.only.includes(part);
   const work = mkdtempSync(join(REPO_ROOT, '.weir', 'bench-operator-'));
   const env = await startEnv(work, log);
@@ -281,12 +291,13 @@ export async function runOperatorBench(o: OperatorBenchOptions): Promise<string>
     if (o.keep) log(`kept: ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
-  return report(o, { ready, runningOnWorkers, topicsLag, kills, logging, connectReadyMs, scale });
+  return report(o, { commit, ready, runningOnWorkers, topicsLag, kills, logging, connectReadyMs, scale });
 }
 
 function report(
   o: OperatorBenchOptions,
   r: {
+    commit: string;
     ready: number[];
     runningOnWorkers: number[];
     topicsLag: number[];
@@ -363,18 +374,9 @@ function report(
       ),
     );
   }
-  let commit = '';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    // not a checkout
-  }
   out.push('');
   out.push(
-    `${new Date().toISOString().slice(0, 10)}, ${commit || 'no commit'}, ${cpus().length} cores, Node ` +
+    `${new Date().toISOString().slice(0, 10)}, ${r.commit}, ${cpus().length} cores, Node ` +
       `${process.versions.node}. Each KafkaConnector: VerifiableSource, 1 task, 1 record/s. Percentiles by nearest rank.`,
   );
   return out.join('\n');
