@@ -20,11 +20,27 @@ function pinoLevel(level: string): LevelWithSilent | undefined {
   return JAVA_TO_PINO[level.toUpperCase()];
 }
 
+/** pino-pretty is a development dependency: an image with production dependencies only lacks it. */
+function prettyAvailable(): boolean {
+  try {
+    import.meta.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function createRoot(): Logger {
   const level = pinoLevel(process.env.WEIR_LOG_LEVEL ?? 'INFO') ?? 'info';
-  const pretty =
-    process.env.WEIR_LOG_FORMAT === 'pretty' ||
-    (process.env.WEIR_LOG_FORMAT !== 'json' && process.stdout.isTTY);
+  const asked = process.env.WEIR_LOG_FORMAT === 'pretty';
+  let pretty = asked || (process.env.WEIR_LOG_FORMAT !== 'json' && process.stdout.isTTY);
+  if (pretty && !prettyAvailable()) {
+    pretty = false;
+    if (asked)
+      process.stderr.write(
+        'WEIR_LOG_FORMAT=pretty needs the package pino-pretty, which this installation lacks; logging JSON\n',
+      );
+  }
   return pretty
     ? pino({ level, transport: { target: 'pino-pretty', options: { colorize: true, destination: 2 } } })
     : pino({ level }, pino.destination(2));
