@@ -29,7 +29,7 @@ class Cluster {
     this.members.set(id, { url: url(name), work: { connectors: [], tasks: [] } });
   }
 
-  round(): AssignorResult {
+  round(options: { sharedUrls?: Set<string>; leader?: string } = {}): AssignorResult {
     const result = assignWork({
       members: [...this.members].map(([id, m]) => ({ id, url: m.url, allocation: m.work })),
       previous: this.state,
@@ -37,6 +37,7 @@ class Cluster {
       scheduledRebalanceMaxDelayMs: this.maxDelay,
       now: this.now,
       goneWorkers: this.gone,
+      ...options,
     });
     for (const [id, a] of result.assignments) {
       const m = this.members.get(id);
@@ -337,6 +338,63 @@ describe('assignWork', () => {
     if (old) expect(c.members.get('w2-again')?.url).toBe(old.url);
     c.round();
     expect(c.tasks('w2-again')).toEqual(before);
+  });
+
+  it('a worker restarted in place while its dead process is still in the round gets its work back at once', () => {
+    const c = new Cluster({ sink: 6, src: 1 }, 'w1', 'w2', 'w3');
+    c.settle();
+    const w3 = { tasks: c.tasks('w3'), connectors: c.members.get('w3')?.work.connectors };
+    c.join('w3', 'w3-restarted'); // same URL, new member id; the old w3 is still a member (dead)
+    const r = c.round();
+    expect(r.replaced).toEqual([{ id: 'w3', url: url('w3') }]);
+    // At once: no delay, nothing held back by the revocation sent to the dead member.
+    expect(r.assignments.get('w3-restarted')?.delay).toBe(0);
+    expect(c.tasks('w3-restarted')).toEqual(w3.tasks);
+    expect(c.members.get('w3-restarted')?.work.connectors).toEqual(w3.connectors);
+    // Were it alive, the old process stops everything; the others keep theirs untouched.
+    expect(c.tasks('w3')).toEqual([]);
+    for (const id of ['w1', 'w2']) {
+      expect(size(r.assignments.get(id)!.revoked)).toBe(0);
+      expect(size(r.assignments.get(id)!.assigned)).toBe(0);
+    }
+    expect(r.state.owners.map((o) => o.id)).toEqual(['w1', 'w2', 'w3-restarted']);
+    c.members.delete('w3'); // expelled by the leader
+    expect(c.settle()).toHaveLength(1);
+    c.expectComplete();
+  });
+
+  it('a worker restarted in place after its dead process left the group gets its work back at once', () => {
+    const c = new Cluster({ sink: 6 }, 'w1', 'w2', 'w3');
+    c.settle();
+    const w3 = c.tasks('w3');
+    c.members.delete('w3'); // its session expired: the work is held back for the delay ...
+    expect(c.round().assignments.get('w1')?.delay).toBe(MAX_DELAY);
+    c.now += 2_000;
+    c.join('w3', 'w3-restarted'); // ... until the same URL is back
+    const r = c.round();
+    expect(r.replaced).toEqual([]);
+    expect(r.assignments.get('w1')?.delay).toBe(0);
+    expect(c.tasks('w3-restarted')).toEqual(w3);
+  });
+
+  it('replaces no one when it cannot tell who is new, nor the leader, nor at a shared URL', () => {
+    // A new leader has no snapshot: both look new.
+    const fresh = new Cluster({ sink: 2 }, 'w1');
+    fresh.join('w1', 'w1-again');
+    expect(fresh.round().replaced).toEqual([]);
+    // The leader computes the round, so it is alive: another worker advertises its URL.
+    const c = new Cluster({ sink: 2 }, 'w1', 'w2');
+    c.settle();
+    c.join('w1', 'w1-twin');
+    const r = c.round({ leader: 'w1' });
+    expect(r.replaced).toEqual([]);
+    expect(c.tasks('w1')).toHaveLength(1); // Java's behaviour: nothing moves for it
+    // A URL where a member was replaced shortly before: two live workers share it.
+    const d = new Cluster({ sink: 2 }, 'w1', 'w2');
+    d.settle();
+    d.join('w2', 'w2-twin');
+    expect(d.round({ sharedUrls: new Set([url('w2')]) }).replaced).toEqual([]);
+    expect(d.tasks('w2')).toHaveLength(1);
   });
 
   it('is pure: the same input gives the same output', () => {

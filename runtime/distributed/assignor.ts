@@ -14,6 +14,11 @@
 //    Work of a worker in `goneWorkers` (graceful leave, or declared gone by the operator) is
 //    reassigned at once. Work assigned last round that its (still present) member does not report
 //    is given back to that member at once.
+//  - Restarted in place (Weir): a member of the previous round that shares its URL with a member new
+//    to the group is that worker's previous process, dead (two live workers cannot share host:port):
+//    it is `replaced` — its work goes to the new member now, everything it reports is revoked from
+//    it without holding back the round, and the leader removes it from the group. Not for URLs in
+//    `sharedUrls` (where two live workers seem to share a URL: Java's behaviour there).
 //  - Balance: connectors and tasks are each spread so counts differ by at most one, revoking from
 //    overloaded members only as many as needed, and never while lost work is held back.
 //  - A new leader has no snapshot: it starts from what members report, and unplaced work is new.
@@ -47,6 +52,10 @@ export interface AssignorInput {
   now: number;
   /** Workers known to be gone (member ids or worker URLs): their work is reassigned at once. */
   goneWorkers?: ReadonlySet<string>;
+  /** URLs never taken for a restart in place (two live workers seem to advertise them). */
+  sharedUrls?: ReadonlySet<string>;
+  /** The leader's member id: alive, since it is computing this, so never replaced. */
+  leader?: string;
 }
 
 export interface MemberAssignment {
@@ -59,6 +68,8 @@ export interface MemberAssignment {
 export interface AssignorResult {
   assignments: Map<string, MemberAssignment>;
   state: AssignorState;
+  /** Members taken for the previous process of a worker restarted in place: remove them from the group. */
+  replaced: { id: string; url: string }[];
 }
 
 type Key = string;
@@ -120,7 +131,9 @@ export function assignWork(input: AssignorInput): AssignorResult {
   const gone = input.goneWorkers ?? new Set<string>();
   const isGone = (id: string, url: string): boolean => gone.has(id) || gone.has(url);
   const items = new Items();
-  const members = [...input.members].sort((a, b) => cmp(a.id, b.id));
+  const replaced = replacedMembers(input);
+  const replacedIds = new Set(replaced.map((m) => m.id));
+  const members = input.members.filter((m) => !replacedIds.has(m.id)).sort((a, b) => cmp(a.id, b.id));
   const memberIds = new Set(members.map((m) => m.id));
   const memberByUrl = new Map<string, string>();
   for (const m of members) if (!memberByUrl.has(m.url)) memberByUrl.set(m.url, m.id);
@@ -236,8 +249,32 @@ export function assignWork(input: AssignorInput): AssignorResult {
       delay,
     });
   }
+  // Were it alive after all, a replaced member stops everything it runs.
+  for (const m of replaced)
+    assignments.set(m.id, { assigned: items.work([]), revoked: items.work(items.keys(m.allocation)), delay });
   const owners = members.map((m) => ({ id: m.id, url: m.url, work: items.work(next.get(m.id) ?? []) }));
-  return { assignments, state: { owners, lost } };
+  return {
+    assignments,
+    state: { owners, lost },
+    replaced: replaced.map((m) => ({ id: m.id, url: m.url })).sort((a, b) => cmp(a.id, b.id)),
+  };
+}
+
+/**
+ * Members of the previous round whose URL a member new to the group has too: the previous process
+ * of a worker restarted in place. Without a snapshot (a new leader) nobody is new, so nobody is.
+ */
+function replacedMembers(input: AssignorInput): AssignorMember[] {
+  const known = new Set((input.previous?.owners ?? []).map((o) => o.id));
+  if (known.size === 0) return [];
+  const newUrls = new Set(input.members.filter((m) => !known.has(m.id)).map((m) => m.url));
+  return input.members.filter(
+    (m) =>
+      known.has(m.id) &&
+      newUrls.has(m.url) &&
+      m.id !== input.leader &&
+      !(input.sharedUrls?.has(m.url) ?? false),
+  );
 }
 
 /** The member with the fewest items of this kind (then fewest tasks of the same connector, then id). */

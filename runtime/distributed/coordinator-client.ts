@@ -1,10 +1,14 @@
-// Raw group-coordinator requests (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup)
+// Raw group-coordinator requests (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+// DescribeGroups)
 // through @platformatic/kafka's protocol API, with versions negotiated by ApiVersions. Heartbeats go
 // over their own connection, so they keep flowing while a JoinGroup waits at the coordinator for
 // the other members. Failures surface as GroupRequestError with Kafka's error name (or NETWORK).
 import {
   ConnectionPool,
   apiVersionsV3,
+  describeGroupsV3,
+  describeGroupsV4,
+  describeGroupsV5,
   findCoordinatorV4,
   findCoordinatorV5,
   findCoordinatorV6,
@@ -60,6 +64,19 @@ export interface GroupMemberRef {
   memberId: string;
 }
 
+/** A member as DescribeGroups shows it; `metadata` (its chosen protocol's) only while the group is Stable. */
+export interface DescribedMember {
+  memberId: string;
+  clientId: string;
+  metadata: Buffer;
+}
+
+export interface GroupDescription {
+  /** Empty, PreparingRebalance, CompletingRebalance, Stable or Dead. */
+  state: string;
+  members: DescribedMember[];
+}
+
 /** What a group member needs from the coordinator; the Kafka implementation is below. */
 export interface GroupCoordinatorClient {
   findCoordinator(groupId: string): Promise<Broker>;
@@ -67,6 +84,7 @@ export interface GroupCoordinatorClient {
   syncGroup(coordinator: Broker, request: SyncGroupRequest): Promise<Buffer>;
   heartbeat(coordinator: Broker, member: GroupMemberRef): Promise<void>;
   leaveGroup(coordinator: Broker, groupId: string, memberId: string, reason: string): Promise<void>;
+  describeGroup(coordinator: Broker, groupId: string): Promise<GroupDescription>;
   close(): Promise<void>;
 }
 
@@ -103,6 +121,7 @@ const VERSIONS = {
   Heartbeat: { key: 12, apis: [heartbeatV4, heartbeatV3] },
   LeaveGroup: { key: 13, apis: [leaveGroupV5, leaveGroupV4, leaveGroupV3] },
   SyncGroup: { key: 14, apis: [syncGroupV5, syncGroupV4, syncGroupV3] },
+  DescribeGroups: { key: 15, apis: [describeGroupsV5, describeGroupsV4, describeGroupsV3] },
 } as const;
 type ApiName = keyof typeof VERSIONS;
 type ApiOf<N extends ApiName> = (typeof VERSIONS)[N]['apis'][0]['api'];
@@ -232,6 +251,26 @@ export class KafkaGroupClient implements GroupCoordinatorClient {
       await api.async(connection, groupId, [{ memberId, groupInstanceId: null, reason }]);
     } catch (error) {
       throw toGroupError('LeaveGroup', error);
+    }
+  }
+
+  async describeGroup(coordinator: Broker, groupId: string): Promise<GroupDescription> {
+    try {
+      // Not behind a JoinGroup that may be waiting at the coordinator on the main connection.
+      const connection = await this.#heartbeats.get(coordinator);
+      const api = await this.#api('DescribeGroups', connection);
+      const response = await api.async(connection, [groupId], false);
+      const group = response.groups.find((g) => g.groupId === groupId);
+      return {
+        state: group?.groupState ?? 'Dead',
+        members: (group?.members ?? []).map((m) => ({
+          memberId: m.memberId,
+          clientId: m.clientId,
+          metadata: m.memberMetadata,
+        })),
+      };
+    } catch (error) {
+      throw toGroupError('DescribeGroups', error);
     }
   }
 

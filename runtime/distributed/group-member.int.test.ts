@@ -38,6 +38,7 @@ class CuttableClient implements GroupCoordinatorClient {
   heartbeat = (c: Broker, m: GroupMemberRef) => this.#guard(() => this.#inner.heartbeat(c, m));
   leaveGroup = (c: Broker, g: string, m: string, reason: string) =>
     this.#guard(() => this.#inner.leaveGroup(c, g, m, reason));
+  describeGroup = (c: Broker, g: string) => this.#guard(() => this.#inner.describeGroup(c, g));
   close = (): Promise<void> => this.#inner.close();
 }
 

@@ -1,10 +1,17 @@
 import type { Broker } from '@platformatic/kafka';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeWorkerState, encodeAssignment, type ConnectAssignment } from './connect-protocol.ts';
+import {
+  decodeWorkerState,
+  encodeAssignment,
+  metadataProtocols,
+  type ConnectAssignment,
+} from './connect-protocol.ts';
 import {
   GroupRequestError,
+  type DescribedMember,
   type GroupCoordinatorClient,
+  type GroupDescription,
   type JoinGroupRequest,
   type JoinGroupResult,
   type SyncGroupRequest,
@@ -22,6 +29,9 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   heartbeatError: (() => GroupRequestError | 'hang') | undefined;
   finds = 0;
   joinDelayMs = 0;
+  /** Other members DescribeGroups shows. */
+  described: DescribedMember[] = [];
+  describes = 0;
   #joinPending = false;
 
   async findCoordinator(): Promise<Broker> {
@@ -60,6 +70,11 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   }
   async leaveGroup(_c: Broker, _g: string, memberId: string): Promise<void> {
     this.events.push(`leave:${memberId}`);
+    this.described = this.described.filter((m) => m.memberId !== memberId);
+  }
+  async describeGroup(): Promise<GroupDescription> {
+    this.describes++;
+    return { state: 'Stable', members: this.described };
   }
   async close(): Promise<void> {}
 }
@@ -223,6 +238,34 @@ describe('WorkerGroupMember (scripted coordinator)', () => {
     member?.requestRejoin('a config change');
     await until(() => c.joins.length === 3);
     expect(c.events.filter((e) => e.startsWith('revoked'))).toEqual([]);
+  });
+
+  it("removes its previous process (a member with this worker's URL) before its first join, once", async () => {
+    const c = new ScriptedCoordinator();
+    const state = (url: string) =>
+      metadataProtocols({ url, configOffset: 0n, allocation: null }, ['sessioned']);
+    c.described = [
+      { memberId: 'old', clientId: 'w1', metadata: state('http://w1:8083/')[0]!.metadata },
+      { memberId: 'other', clientId: 'w2', metadata: state('http://w2:8083/')[0]!.metadata },
+      // Not Stable: no metadata, so the client id (which names the worker) tells.
+      { memberId: 'older', clientId: 'w1', metadata: Buffer.alloc(0) },
+      { memberId: 'java', clientId: 'connect-1', metadata: Buffer.from('not connect metadata') },
+    ];
+    start(c, [{ tasks: tasks(0) }, {}]);
+    await until(() => c.events.includes('assigned:0'));
+    expect(c.events).toEqual(['leave:old', 'leave:older', 'join', 'assigned:0']);
+    member?.requestRejoin('a config change');
+    await until(() => c.joins.length === 2);
+    expect(c.describes).toBe(1);
+  });
+
+  it('joins anyway when the group cannot be described', async () => {
+    const c = new ScriptedCoordinator();
+    c.describeGroup = async () => {
+      throw new GroupRequestError('GROUP_AUTHORIZATION_FAILED', 'x');
+    };
+    start(c, [{ tasks: tasks(0) }]);
+    await until(() => c.events.includes('assigned:0'));
   });
 
   it('leave() stops all work first, then sends LeaveGroup', async () => {

@@ -9,6 +9,8 @@
 // interval, counted from when the last successful request was *sent*: the member starts stopping
 // its work before the coordinator can expire it, leaving that interval for the work to stop before
 // the rest of the group can rebalance. Leaving (and stopping) revokes everything first too.
+// Before a process's first JoinGroup, its previous process (same URL: restarted in place) is removed
+// from the group (predecessors.ts).
 import type { Broker, ConnectionOptions } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { logger } from '../logging.ts';
@@ -28,6 +30,7 @@ import {
 } from './connect-protocol.ts';
 import { GroupRequestError, KafkaGroupClient, type GroupCoordinatorClient } from './coordinator-client.ts';
 import { COORDINATOR_MOVED, Heartbeat } from './heartbeat.ts';
+import { removePredecessors } from './predecessors.ts';
 
 export interface GroupMemberInfo {
   memberId: string;
@@ -81,6 +84,7 @@ const EMPTY: ConnectorsAndTasks = { connectors: [], tasks: [] };
 const LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
 
 const errorId = (error: unknown): string => (error instanceof GroupRequestError ? error.id : 'UNKNOWN');
+
 const isEmpty = (w: ConnectorsAndTasks): boolean => w.connectors.length === 0 && w.tasks.length === 0;
 
 export class WorkerGroupMember {
@@ -101,6 +105,7 @@ export class WorkerGroupMember {
   #rejoinReason = 'starting';
   #aliveAt = 0;
   #losing = false;
+  #predecessorsChecked = false;
   #callbacks: Promise<void> = Promise.resolve();
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
@@ -251,6 +256,15 @@ export class WorkerGroupMember {
     for (let pending = this.#callbacks; ; pending = this.#callbacks) {
       await pending;
       if (pending === this.#callbacks) break;
+    }
+    if (!this.#predecessorsChecked) {
+      this.#predecessorsChecked = true;
+      await removePredecessors(this.#client, coordinator, {
+        groupId: this.#o.groupId,
+        clientId: this.#o.clientId,
+        url,
+        log: this.#log,
+      });
     }
     const protocols = metadataProtocols(
       { url, configOffset, allocation: this.#assignment },

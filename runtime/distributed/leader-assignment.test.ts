@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAssignment, type ConnectAssignment } from './connect-protocol.ts';
 import type { AssignContext, GroupMemberInfo } from './group-member.ts';
-import { LeaderAssignment } from './leader-assignment.ts';
+import { LeaderAssignment, REPLACED_URL_MEMORY_MS } from './leader-assignment.ts';
 
 const member = (
   id: string,
   configOffset = 5n,
   allocation: ConnectAssignment | null = null,
+  host = id,
 ): GroupMemberInfo => ({
   memberId: id,
-  state: { version: 2, url: `http://${id}:8083/`, configOffset, allocation },
+  state: { version: 2, url: `http://${host}:8083/`, configOffset, allocation },
 });
 
 const context = (overrides: Partial<AssignContext> = {}): AssignContext => ({
@@ -100,5 +101,51 @@ describe('LeaderAssignment', () => {
     );
     expect(third.get('a')?.delay).toBe(0);
     expect(third.get('a')?.tasks).toEqual(bWork?.tasks);
+  });
+
+  it('hands over the previous process of a worker restarted in place once, to be expelled; a URL two live workers share only once', async () => {
+    let now = 0;
+    const leader = new LeaderAssignment({
+      scheduledRebalanceMaxDelayMs: 60_000,
+      config: () => ({ offset: 0n, connectors: new Map([['c', 2]]) }),
+      now: () => now,
+    });
+    let generation = 1;
+    const round = async (members: GroupMemberInfo[]) => {
+      const out = decodeAll(
+        await leader.assign(members, context({ generation, lastCompletedGeneration: generation - 1 })),
+      );
+      generation++;
+      return out;
+    };
+    const first = await round([member('a', 0n), member('b', 0n)]);
+    const bWork = first.get('b') ?? null;
+    // b's process died with its JoinGroup pending (so it is in the round) and came back as b2.
+    const second = await round([
+      member('a', 0n, first.get('a') ?? null),
+      member('b', 0n, bWork),
+      member('b2', 0n, null, 'b'),
+    ]);
+    expect(leader.takeReplaced()).toEqual(['b']);
+    expect(leader.takeReplaced()).toEqual([]);
+    expect(second.get('b2')?.tasks).toEqual(bWork?.tasks);
+    expect(second.get('b')?.revokedTasks).toEqual(bWork?.tasks);
+    // b was alive after all (two workers advertise one URL): back as b3, it is not taken for dead again.
+    now = 1_000;
+    const third = await round([
+      member('a', 0n, first.get('a') ?? null),
+      member('b2', 0n, second.get('b2') ?? null, 'b'),
+      member('b3', 0n, null, 'b'),
+    ]);
+    expect(leader.takeReplaced()).toEqual([]);
+    expect(third.get('b2')?.revokedTasks).toEqual([]);
+    // Long after, the URL is taken for a restart in place again.
+    now = 1_000 + REPLACED_URL_MEMORY_MS;
+    await round([
+      member('a', 0n, first.get('a') ?? null),
+      member('b2', 0n, second.get('b2') ?? null, 'b'),
+      member('b4', 0n, null, 'b'),
+    ]);
+    expect(leader.takeReplaced()).toEqual(['b2']);
   });
 });

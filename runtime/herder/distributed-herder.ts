@@ -108,6 +108,7 @@ export class DistributedHerder implements Herder {
       },
       // Workers are declared gone by their id (host:port); the assignor knows them by URL.
       goneWorkers: () => new Set([...gone()].map((id) => this.urlOf(id))),
+      log: this.log,
     });
     this.member = new WorkerGroupMember({
       bootstrapBrokers: options.config.bootstrapServers,
@@ -185,7 +186,15 @@ export class DistributedHerder implements Herder {
       },
       `Joined group at generation ${generation}${isLeader ? ' as leader' : ''}: ${assignment.connectors.length} connector(s), ${assignment.tasks.length} task(s); delay ${assignment.delay} ms`,
     );
-    if (isLeader) void this.rotateSessionKey();
+    if (isLeader) {
+      void this.rotateSessionKey();
+      // Previous processes of workers restarted in place: their work has moved; the group need not wait for them.
+      const replaced = this.leaderAssignment.takeReplaced();
+      if (replaced.length > 0)
+        void this.member
+          .expel(replaced, 'replaced by a new process of the same worker')
+          .catch((error: unknown) => this.log.warn({ err: error }, 'Could not expel replaced members'));
+    }
     await this.work.start({ connectors: assignment.connectors, tasks: assignment.tasks });
   }
 
