@@ -130,7 +130,16 @@ export async function runScale(
     log(
       `(c) all Ready in ${allReadyMs} ms, topics in ${allTopicsMs} ms; watching the steady operator for ${o.steadyMs / 1000} s`,
     );
+    const versions = new Map((await list(env, 'KafkaConnector', ns)).map((k) => [k.metadata.name, k]));
     await sleep(o.steadyMs);
+    const rewritten = (await list(env, 'KafkaConnector', ns)).filter(
+      (k) => versions.get(k.metadata.name)?.metadata.resourceVersion !== k.metadata.resourceVersion,
+    );
+    log(`(c) KafkaConnectors written while steady: ${rewritten.length}`);
+    for (const k of rewritten.slice(0, 3)) {
+      const was = versions.get(k.metadata.name)?.status;
+      log(`  ${k.metadata.name}: ${JSON.stringify(was)}\n  → ${JSON.stringify(k.status)}`);
+    }
     const afterSamples = await op.metrics();
     const after = counts(afterSamples);
     const mib = (name: string) => Math.round(total(afterSamples, name) / 2 ** 20);
