@@ -1,27 +1,52 @@
-// Tasks move when pods die: the moment a worker pod is deleted (deletionTimestamp set, or gone),
-// evicted or failed, a surviving worker of the same cluster hears
+// Tasks move when workers die: the moment a worker pod is deleted (deletionTimestamp set, or gone),
+// evicted or failed, or its worker container has ended (OOMKilled, killed by its liveness probe) and
+// not yet restarted, a surviving worker of the same cluster hears
 // `DELETE /admin/workers/<podIP>:8083` with the admin token, so the group rebalances its work now
-// instead of after scheduled.rebalance.max.delay.ms. Each pod incarnation is reported once; a call
-// that fails (no survivor ready yet, a timeout) is retried a few times with a short back-off.
-import type { V1Pod } from '@kubernetes/client-node';
+// instead of after scheduled.rebalance.max.delay.ms. Each worker process is reported once (a pod, or
+// one ended container of it); a call that fails (no survivor ready yet, a timeout) is retried a few
+// times with a short back-off. A container that is already running again is left alone: the new
+// process has the same worker id and, joining, removes its predecessor from the group itself.
+import type { V1ContainerStateTerminated, V1Pod } from '@kubernetes/client-node';
 import { CLUSTER_LABEL } from '../api/types.ts';
+import { CONTAINER_NAME } from '../model/names.ts';
 import { logger } from '../../runtime/logging.ts';
 import { keyOf, workerId, type ControllerContext } from './context.ts';
 
 const log = logger('weir.operator.workerpods');
 const RETRIES = 5;
 
-/** Why the pod's worker is gone, or undefined while it is alive. */
+/** The worker container's run that ended and has not been followed by a new one yet. */
+function endedRun(pod: V1Pod): V1ContainerStateTerminated | undefined {
+  const c = pod.status?.containerStatuses?.find((s) => s.name === CONTAINER_NAME);
+  return c?.state?.terminated ?? (c?.state?.waiting ? c.lastState?.terminated : undefined);
+}
+
+/** Why the pod's worker is gone, or undefined while it is alive (or restarted). */
 export function goneReason(pod: V1Pod, deleted: boolean): string | undefined {
   if (deleted) return 'deleted';
   if (pod.metadata?.deletionTimestamp) return 'terminating';
   if (pod.status?.phase === 'Failed') return pod.status.reason === 'Evicted' ? 'evicted' : 'failed';
+  const ended = endedRun(pod);
+  if (ended) return `container ${ended.reason ?? 'ended'}, exit code ${ended.exitCode}`;
   return undefined;
+}
+
+/**
+ * Which worker process a gone report is about: the pod, or one ended run of its container (a pod
+ * whose container restarts dies once per run).
+ */
+export function goneProcess(pod: V1Pod): string | undefined {
+  const uid = pod.metadata?.uid;
+  if (!uid) return undefined;
+  const ended = pod.metadata?.deletionTimestamp || pod.status?.phase === 'Failed' ? undefined : endedRun(pod);
+  if (!ended) return uid;
+  const finished = ended.finishedAt instanceof Date ? ended.finishedAt.toISOString() : ended.finishedAt;
+  return `${uid}/${ended.containerID ?? finished ?? ''}`;
 }
 
 export class WorkerPodsController {
   private readonly ctx: ControllerContext;
-  /** Pod uids already reported (kept a while so a late delete event does not report twice). */
+  /** Worker processes already reported (goneProcess; kept a while so a late event does not report twice). */
   private readonly reported = new Map<string, number>();
   /** Called after a worker was reported (the poller looks again soon). */
   private readonly onReported: (clusterKey: string) => void;
@@ -44,11 +69,11 @@ export class WorkerPodsController {
 
   private seen(pod: V1Pod, deleted: boolean): void {
     const reason = goneReason(pod, deleted);
-    const uid = pod.metadata?.uid;
+    const processKey = goneProcess(pod);
     const id = workerId(pod);
     const cluster = pod.metadata?.labels?.[CLUSTER_LABEL];
-    if (!reason || !uid || !id || !cluster || this.reported.has(uid)) return;
-    this.reported.set(uid, Date.now());
+    if (!reason || !processKey || !id || !cluster || this.reported.has(processKey)) return;
+    this.reported.set(processKey, Date.now());
     this.prune();
     const clusterKey = `${pod.metadata?.namespace}/${cluster}`;
     void this.report(clusterKey, pod, id, reason);
@@ -86,7 +111,7 @@ export class WorkerPodsController {
 
   private prune(): void {
     const cutoff = Date.now() - 30 * 60_000;
-    for (const [uid, at] of this.reported) if (at < cutoff) this.reported.delete(uid);
+    for (const [key, at] of this.reported) if (at < cutoff) this.reported.delete(key);
   }
 }
 
