@@ -5,6 +5,10 @@ import { crdFiles, kafkaConnectCrd, kafkaConnectorCrd } from './crds.ts';
 import { walkSchema, type Schema } from './openapi.ts';
 import { fullKafkaConnect, fullKafkaConnector, minimalKafkaConnect } from './testing/examples.ts';
 import { CONNECTOR_OWNED_KEYS, matchesKey, OPERATOR_OWNED_WORKER_KEYS } from './reserved-keys.ts';
+import { PROBE_DEFAULTS } from './types.ts';
+import { connectContainer } from '../model/connect-pod.ts';
+
+const SETTINGS = { namespace: 'weir-system', podLabels: {}, defaultImage: 'weir:0.1.0' };
 
 /** A small structural check: types, required fields, enums, minimums, unknown fields. */
 function check(schema: Schema, value: unknown, path: string, seen: Set<string>, errors: string[]): void {
@@ -103,6 +107,7 @@ describe('CRDs', () => {
     expect(ktr.subresources.scale).toEqual({
       specReplicasPath: '.spec.tasksMax',
       statusReplicasPath: '.status.tasksMax',
+      labelSelectorPath: '.status.labelSelector',
     });
     expect(ktr.additionalPrinterColumns.filter((c) => !c.priority).map((c) => c.name)).toEqual([
       'Cluster',
@@ -113,6 +118,21 @@ describe('CRDs', () => {
       'Age',
     ]);
   });
+});
+
+describe('probe defaults', () => {
+  it.each(['readinessProbe', 'livenessProbe'] as const)(
+    '%s: each field defaults in the CRD to what the workers get when the probe is left out',
+    (which) => {
+      const probe = schemaOf(kafkaConnectCrd()).properties!.spec!.properties![which]!;
+      const fromCrd = Object.fromEntries(
+        Object.entries(probe.properties!).map(([field, s]) => [field, s.default]),
+      );
+      const { httpGet: _get, ...fromModel } = connectContainer(minimalKafkaConnect(), SETTINGS)[which]!;
+      expect(fromCrd).toEqual(fromModel);
+      expect(fromModel).toEqual(PROBE_DEFAULTS[which === 'readinessProbe' ? 'readiness' : 'liveness']);
+    },
+  );
 });
 
 describe('reserved keys', () => {

@@ -158,7 +158,12 @@ export function kafkaConnectorCrd(): CustomResourceDefinition {
       "A connector on a KafkaConnect cluster: the Weir operator creates it through the workers' REST API in the requested state, updates it when the configuration really changes, restarts it when asked or when it fails (autoRestart), and deletes it with the resource.",
     spec: kafkaConnectorSpec,
     status: kafkaConnectorStatus,
-    scale: { specReplicasPath: '.spec.tasksMax', statusReplicasPath: '.status.tasksMax' },
+    // An HPA refuses a scale without a selector (strimzi #10450): the workers' one.
+    scale: {
+      specReplicasPath: '.spec.tasksMax',
+      statusReplicasPath: '.status.tasksMax',
+      labelSelectorPath: '.status.labelSelector',
+    },
     columns: [
       {
         name: 'Cluster',

@@ -3,6 +3,7 @@
 import { arr, bool, int, kubeObject, map, obj, quantity, propertyMap, str, type Schema } from './openapi.ts';
 import { describeKeys, OPERATOR_OWNED_WORKER_KEYS } from './reserved-keys.ts';
 import { conditionsSchema, metadataTemplate } from './common-schema.ts';
+import { PROBE_DEFAULTS } from './types.ts';
 
 export const DEFAULT_REPLICAS = 3;
 /** Keeps `<name>-connect-api` (the longest generated name) a valid Service name. */
@@ -90,19 +91,24 @@ const authentication = obj(
   },
 );
 
-const probe = (which: string, path: string) =>
-  obj(`The ${which} probe: HTTP GET ${path} on the REST port (8083).`, {
+const probe = (which: 'readiness' | 'liveness', path: string) => {
+  const defaults = PROBE_DEFAULTS[which];
+  return obj(`The ${which} probe: HTTP GET ${path} on the REST port (8083).`, {
     initialDelaySeconds: int('Seconds after the container starts before the first probe.', {
       minimum: 0,
-      default: which === 'liveness' ? 60 : 15,
+      default: defaults.initialDelaySeconds,
     }),
-    timeoutSeconds: int('Seconds before a probe times out.', { minimum: 1, default: 5 }),
-    periodSeconds: int('Seconds between probes.', { minimum: 1, default: 10 }),
+    timeoutSeconds: int('Seconds before a probe times out.', {
+      minimum: 1,
+      default: defaults.timeoutSeconds,
+    }),
+    periodSeconds: int('Seconds between probes.', { minimum: 1, default: defaults.periodSeconds }),
     failureThreshold: int('Failed probes in a row before the pod counts as failed.', {
       minimum: 1,
-      default: 3,
+      default: defaults.failureThreshold,
     }),
   });
+};
 
 // Small core/v1 types spelled out, so the API server checks them when the resource is applied; the
 // big ones (Affinity, Volume sources, security contexts) stay as written and are checked when the
@@ -200,9 +206,10 @@ export const kafkaConnectSpec: Schema = obj(
   'The desired Kafka Connect cluster: Weir workers in distributed mode.',
   {
     replicas: int('Number of worker pods.', { minimum: 0, default: DEFAULT_REPLICAS }),
-    image: str("The worker container image; default: the operator's own image (one image holds both).", {
-      maxLength: 1024,
-    }),
+    image: str(
+      "The worker container image. Default: the operator's --worker-image flag (the Helm chart passes its workerImage value, else the chart's operator image), else $WEIR_WORKER_IMAGE, else weir:<operator version>.",
+      { maxLength: 1024 },
+    ),
     bootstrapServers: str('Kafka brokers to connect to, host:port[,host:port…].', {
       minLength: 1,
       maxLength: 4096,
@@ -269,12 +276,12 @@ export const kafkaConnectStatus: Schema = obj('What the operator observed; writt
   replicas: int('Ready worker pods.', { format: 'int32' }),
   labelSelector: str('Label selector of the worker pods (for the scale subresource and autoscalers).'),
   connectorPlugins: arr(
-    'Plugins the workers offer (GET /connector-plugins).',
+    'The connector plugins the workers offer (GET /connector-plugins): source and sink connectors only. Converters, transformations and predicates are listed by a worker at GET /connector-plugins?connectorsOnly=false.',
     obj(
-      'A plugin.',
+      'A connector plugin.',
       {
         class: str('The fully qualified class name.'),
-        type: str('source, sink, converter, header_converter, transformation or predicate.'),
+        type: str('source or sink.'),
         version: str('The plugin version.'),
       },
       { required: ['class', 'type'] },

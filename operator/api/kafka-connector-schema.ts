@@ -54,7 +54,10 @@ export const kafkaConnectorStatus: Schema = obj('What the operator observed; wri
       "The connector's state as the workers report it (GET /connectors/{name}/status): name, connector {state, worker_id, trace}, tasks [{id, state, worker_id, trace}], type.",
     'x-kubernetes-preserve-unknown-fields': true,
   },
-  tasksMax: int('The tasks.max in effect.', { format: 'int32' }),
+  tasksMax: int('The tasks.max in effect (the scale subresource reads it).', { format: 'int32' }),
+  labelSelector: str(
+    "Label selector of the worker pods of the KafkaConnect this connector runs on (the scale subresource's selector: an HorizontalPodAutoscaler, and so KEDA, needs one). For a KafkaConnect in another namespace it selects no pod in this namespace, so scale on external or object metrics (KEDA's Kafka consumer lag), not on pod CPU or memory.",
+  ),
   topics: arr('Topics the connector has used (GET /connectors/{name}/topics).', str('A topic.'), {
     'x-kubernetes-list-type': 'atomic',
   }),

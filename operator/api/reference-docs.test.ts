@@ -40,7 +40,9 @@ describe('docs/resources.md', () => {
   it('lists the printer columns, the scale subresources, CEL rules and admission policies with their messages', () => {
     const text = resourcesMarkdown();
     expect(text).toContain('selector `.status.labelSelector`');
-    expect(text).toContain('spec `.spec.tasksMax`, status `.status.tasksMax`, no selector');
+    expect(text).toContain(
+      'spec `.spec.tasksMax`, status `.status.tasksMax`, selector `.status.labelSelector`',
+    );
     expect(text).toContain('| Max Tasks | `.spec.tasksMax` |');
     expect(text).toContain('give exactly one of certificate and pattern');
     expect(text).toContain('names starting with WEIR_ are reserved for the operator');

@@ -103,6 +103,16 @@ export interface Probe {
   failureThreshold?: number;
 }
 
+/**
+ * The probes' defaults: the CRD defaults each field of a probe that is given, and the model uses the
+ * same values for a probe that is not, so both ways of leaving a field out give one result.
+ * Readiness is quick because GET /health answers 503 until the worker has joined its group.
+ */
+export const PROBE_DEFAULTS: Readonly<Record<'readiness' | 'liveness', Required<Probe>>> = {
+  readiness: { initialDelaySeconds: 5, timeoutSeconds: 5, periodSeconds: 5, failureThreshold: 3 },
+  liveness: { initialDelaySeconds: 60, timeoutSeconds: 5, periodSeconds: 10, failureThreshold: 3 },
+};
+
 export interface InlineLogging {
   type: 'inline';
   /** Logger name → level (TRACE, DEBUG, INFO, WARN, ERROR, FATAL, OFF); `root` is the root logger. */
@@ -141,7 +151,7 @@ export type ConfigValue = string | number | boolean;
 export interface KafkaConnectSpec {
   /** Worker pods; default 3. */
   replicas?: number;
-  /** Container image; default: the operator's own image. */
+  /** Container image; default: the operator's --worker-image (the chart's workerImage), else weir:<version>. */
   image?: string;
   bootstrapServers: string;
   /** Default `<namespace>.<name>` (see operator/model/connect-cluster.ts). */
@@ -236,6 +246,11 @@ export interface KafkaConnectorStatus {
   connectorStatus?: ConnectorStateInfo;
   /** The tasks.max in effect (the scale subresource reads it). */
   tasksMax?: number;
+  /**
+   * The worker pods' selector of the KafkaConnect it runs on (the scale subresource's selector, which
+   * an HPA requires; KEDA makes an HPA).
+   */
+  labelSelector?: string;
   topics?: string[];
   autoRestart?: AutoRestartStatus;
 }

@@ -10,6 +10,7 @@
 // deletion (finalizer `weir.dev/connector`) only a connector so marked is deleted from the workers.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KafkaConnect, KafkaConnector } from '../api/types.ts';
+import type { TargetState } from '../../runtime/rest/types.ts';
 import { isNotFound, RESOURCES, resourcePath } from '../kube/client.ts';
 import { patchStatus } from '../kube/apply.ts';
 import type { ReconcileResult } from '../kube/work-queue.ts';
@@ -18,6 +19,7 @@ import {
   configsDiffer,
   connectorClusterRef,
   connectorName,
+  connectorNameOwner,
   connectorNamespaceAllowed,
   desiredConnectorConfig,
   stateAction,
@@ -56,6 +58,8 @@ export class KafkaConnectorController {
   private readonly poller: ConnectorPoller;
   /** When the operator last changed a connector (a snapshot older than that is stale for it). */
   private readonly actedAt = new Map<string, number>();
+  /** The state last asked of a connector while it stayed FAILED (asked once, see stateAction). */
+  private readonly askedWhileFailed = new Map<string, TargetState>();
 
   constructor(ctx: ControllerContext, poller: ConnectorPoller) {
     this.ctx = ctx;
@@ -84,6 +88,7 @@ export class KafkaConnectorController {
 
     if (ktr.metadata.deletionTimestamp) {
       this.actedAt.delete(key);
+      this.askedWhileFailed.delete(key);
       return this.finalize(ktr, kc);
     }
     if (!ktr.metadata.finalizers?.includes(FINALIZER)) {
@@ -102,6 +107,13 @@ export class KafkaConnectorController {
     if (!connectorNamespaceAllowed(kc, namespace)) {
       const message = `KafkaConnect ${clusterKey} does not allow connectors from namespace ${namespace} (spec.allowedConnectorNamespaces)`;
       await this.writeStatus(ktr, {}, { reason: 'NamespaceNotAllowed', message, terminal: true });
+      return;
+    }
+    const owner = this.nameOwner(kc, ktr);
+    if (owner && keyOf(owner) !== key) {
+      // Connector names are per Connect cluster: another KafkaConnector runs this one; hands off.
+      const message = `KafkaConnector ${keyOf(owner)} (created ${owner.metadata.creationTimestamp ?? 'earlier'}) already runs a connector named ${connectorName(ktr)} on KafkaConnect ${clusterKey}; this one leaves it alone. Rename one of them (the connector name is metadata.name) or delete one.`;
+      await this.writeStatus(ktr, {}, { reason: 'ConnectorNameConflict', message, terminal: true });
       return;
     }
     const snapshot = await this.poller.fresh(clusterKey, this.actedAt.get(key) ?? 0);
@@ -162,9 +174,13 @@ export class KafkaConnectorController {
       events.normal(ktr, 'Updated', 'UpdateConnector', `connector ${name} configuration updated`);
       acted = true;
     }
-    const action = stateAction(ktr, entry.status?.connector.state);
+    const key = keyOf(ktr);
+    const failed = entry.status?.connector.state === 'FAILED';
+    if (!failed) this.askedWhileFailed.delete(key);
+    const action = stateAction(ktr, entry.status?.connector.state, this.askedWhileFailed.get(key));
     if (action) {
       await rest.setState(name, action);
+      if (failed) this.askedWhileFailed.set(key, targetState(ktr));
       events.normal(
         ktr,
         'StateChanged',
@@ -176,7 +192,8 @@ export class KafkaConnectorController {
     acted = (await this.restartsByAnnotation(ktr, rest)) || acted;
 
     const decision = autoRestartDecision(ktr, entry.status, Date.now());
-    if (decision.action === 'restart') {
+    // A failed connector just asked to pause or stop is not restarted as well: the next look sees how it settled.
+    if (decision.action === 'restart' && !(failed && action)) {
       await rest.restartConnector(name, { includeTasks: true, onlyFailed: true });
       events.normal(
         ktr,
@@ -197,6 +214,14 @@ export class KafkaConnectorController {
     });
     if (decision.action === 'wait') return { requeueAfter: decision.retryAfterMs };
     return acted ? { requeueAfter: 2_000 } : undefined;
+  }
+
+  /** Which KafkaConnector runs the connector named like `ktr`'s on `kc` (connectorNameOwner). */
+  private nameOwner(kc: KafkaConnect, ktr: Resource): KafkaConnector | undefined {
+    const sameName = this.ctx.informers.connectors
+      .list()
+      .filter((k) => connectorName(k) === connectorName(ktr));
+    return connectorNameOwner(kc, ktr, sameName);
   }
 
   /** `weir.dev/restart` and `weir.dev/restart-task`: act once, then remove the annotation. */
@@ -235,7 +260,12 @@ export class KafkaConnectorController {
     const ref = connectorClusterRef(ktr);
     const clusterKey = 'error' in ref ? undefined : `${ref.namespace}/${ref.name}`;
     const name = connectorName(ktr);
-    const ours = clusterKey && ktr.metadata.annotations?.[CREATED_ANNOTATION] === `${clusterKey}/${name}`;
+    // Made by this one, and not run by another KafkaConnector of the same name since (connectorNameOwner).
+    const owner = kc && this.nameOwner(kc, ktr);
+    const ours =
+      clusterKey &&
+      ktr.metadata.annotations?.[CREATED_ANNOTATION] === `${clusterKey}/${name}` &&
+      (!owner || keyOf(owner) === keyOf(ktr));
     if (ours && kc && !kc.metadata.deletionTimestamp && this.ctx.clusters.endpoints(clusterKey).length > 0) {
       const rest = await this.ctx.clusters.rest(clusterKey);
       const deleted = await rest.deleteConnector(name);

@@ -1,6 +1,7 @@
 // Wires the controllers while this replica leads: informers over KafkaConnects, KafkaConnectors and
 // the workers' Deployments and pods; a work queue per kind; the connector poller; the worker-pod
-// watcher. Events route keys: a Deployment to its KafkaConnect, a KafkaConnect to its connectors,
+// watcher. Events route keys: a Deployment to its KafkaConnect, a KafkaConnect to its connectors, a
+// KafkaConnector to itself and to the others of the same name (they contend for one connector name),
 // a poll that saw changes to the KafkaConnectors of the connectors that changed, a worker pod
 // turning ready or unready to a poll of its cluster and to its KafkaConnect (log levels).
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
@@ -98,7 +99,9 @@ export function createManager(o: ManagerOptions): Manager {
   informers.connects.on('update', (kc, old) => {
     connectQueue.add(keyOf(kc));
     const ready = (x?: KafkaConnect) => findCondition(x?.status?.conditions, 'Ready')?.status;
-    if (kc !== old && (ready(kc) !== ready(old) || kc.metadata.deletionTimestamp))
+    // Its spec too: spec.allowedConnectorNamespaces decides which of them may run (and which wins a name).
+    const specChanged = kc.metadata.generation !== old?.metadata.generation;
+    if (kc !== old && (ready(kc) !== ready(old) || specChanged || kc.metadata.deletionTimestamp))
       enqueueConnectors(keyOf(kc));
   });
   informers.connects.on('delete', (kc) => {
@@ -110,6 +113,10 @@ export function createManager(o: ManagerOptions): Manager {
     informers.connectors.on(event, (k) => {
       if (event === 'delete') connectorQueue.forget(keyOf(k));
       else connectorQueue.add(keyOf(k));
+      // Connector names are per KafkaConnect: one freed or taken may change which KafkaConnector runs it.
+      for (const other of informers.connectors.list())
+        if (other.metadata.name === k.metadata.name && keyOf(other) !== keyOf(k))
+          connectorQueue.add(keyOf(other));
     });
     informers.deployments.on(event, (d) => {
       const cluster = clusterOf(d);

@@ -187,6 +187,21 @@ describe('connector status', () => {
     expect(s.connectorStatus!.connector.state).toBe('RUNNING');
   });
 
+  it("labelSelector: the worker pods of the KafkaConnect it names (the scale subresource's selector)", () => {
+    const selector = 'weir.dev/cluster=my-connect,weir.dev/kind=KafkaConnect';
+    expect(connectorStatus(ktr, {}, undefined, T1).labelSelector).toBe(selector);
+    const failure = { reason: 'ClusterNotFound', message: 'no such KafkaConnect', terminal: false };
+    expect(connectorStatus(ktr, {}, failure, T1).labelSelector).toBe(selector);
+    const elsewhere = minimalKafkaConnector('my-sink', 'team-a');
+    delete elsewhere.metadata.labels;
+    elsewhere.spec.clusterRef = { name: 'shared', namespace: 'kafka' };
+    expect(connectorStatus(elsewhere, {}, undefined, T1).labelSelector).toBe(
+      'weir.dev/cluster=shared,weir.dev/kind=KafkaConnect',
+    );
+    delete elsewhere.spec.clusterRef;
+    expect(connectorStatus(elsewhere, {}, undefined, T1).labelSelector).toBeUndefined();
+  });
+
   it("topics: the workers' list, sorted; kept while there is no answer, gone when the answer has none", () => {
     const running = state('RUNNING', 'RUNNING');
     const s = connectorStatus(ktr, { connectorStatus: running, topics: ['b', 'a'] }, undefined, T1);

@@ -13,9 +13,9 @@ import type {
 } from '../api/types.ts';
 import type { ConnectorStateInfo } from '../../runtime/rest/types.ts';
 import type { V1Deployment } from '../api/kube-types.ts';
-import { labelSelectorString, restUrl } from './names.ts';
+import { labelSelectorString, restUrl, workerSelectorString } from './names.ts';
 import { validateKafkaConnect } from './worker-properties.ts';
-import { validateKafkaConnector } from './connector-config.ts';
+import { connectorClusterRef, validateKafkaConnector } from './connector-config.ts';
 
 const ORDER: ConditionType[] = ['Ready', 'Reconciling', 'Stalled'];
 
@@ -264,11 +264,15 @@ export function connectorStatus(
   // The workers' answer replaces the topics (none reported: none); without one, the last are kept.
   const topics = observed.connectorStatus ? observed.topics && [...observed.topics].sort() : previous?.topics;
   const tasksMax = observed.tasksMax ?? ktr.spec.tasksMax;
+  // The scale subresource's selector: the workers of the KafkaConnect named, whether or not it exists yet.
+  const ref = connectorClusterRef(ktr);
+  const labelSelector = 'error' in ref ? undefined : workerSelectorString(ref.name);
   return {
     conditions: applyConditions(previous?.conditions, connectorConditions(ktr, observed, error), now),
     ...(generation !== undefined ? { observedGeneration: generation } : {}),
     ...(connectorStatus ? { connectorStatus } : {}),
     ...(tasksMax !== undefined ? { tasksMax } : {}),
+    ...(labelSelector ? { labelSelector } : {}),
     ...(topics ? { topics } : {}),
     ...(autoRestart ? { autoRestart } : {}),
   };

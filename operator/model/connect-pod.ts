@@ -13,7 +13,7 @@ import type {
   V1Volume,
   V1VolumeMount,
 } from '../api/kube-types.ts';
-import type { KafkaConnect, Probe } from '../api/types.ts';
+import { PROBE_DEFAULTS, type KafkaConnect, type Probe } from '../api/types.ts';
 import {
   ADMIN_TOKEN_KEY,
   CLIENT_CERT_DIR,
@@ -116,18 +116,8 @@ export function connectContainer(kc: KafkaConnect, settings: OperatorSettings): 
     ],
     env: env(kc),
     ...(kc.spec.resources ? { resources: kc.spec.resources } : {}),
-    readinessProbe: probe(kc.spec.readinessProbe, {
-      initialDelaySeconds: 5,
-      timeoutSeconds: 5,
-      periodSeconds: 5,
-      failureThreshold: 3,
-    }),
-    livenessProbe: probe(kc.spec.livenessProbe, {
-      initialDelaySeconds: 60,
-      timeoutSeconds: 5,
-      periodSeconds: 10,
-      failureThreshold: 3,
-    }),
+    readinessProbe: probe(kc.spec.readinessProbe, PROBE_DEFAULTS.readiness),
+    livenessProbe: probe(kc.spec.livenessProbe, PROBE_DEFAULTS.liveness),
     volumeMounts: [
       { name: 'weir-config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'weir-tmp', mountPath: '/tmp' },

@@ -9,6 +9,7 @@ import {
   configDiff,
   configsDiffer,
   connectorClusterRef,
+  connectorNameOwner,
   connectorNamespaceAllowed,
   desiredConnectorConfig,
   normalizeValue,
@@ -111,13 +112,26 @@ describe('state', () => {
     ['paused', 'STOPPED', 'pause'],
     ['stopped', 'RUNNING', 'stop'],
     ['stopped', 'PAUSED', 'stop'],
-    ['stopped', 'FAILED', null],
+    ['stopped', 'FAILED', 'stop'],
+    ['paused', 'FAILED', 'pause'],
+    ['running', 'FAILED', null],
     ['running', 'UNASSIGNED', null],
+    ['stopped', 'RESTARTING', null],
     ['paused', undefined, null],
   ] as const)('want %s, workers say %s → %s', (state, actual, action) => {
     const ktr = minimalKafkaConnector();
     ktr.spec.state = state;
     expect(stateAction(ktr, actual)).toBe(action);
+  });
+
+  it('asks a FAILED connector to pause or stop once, not at every poll while it stays FAILED', () => {
+    const ktr = minimalKafkaConnector();
+    ktr.spec.state = 'stopped';
+    expect(stateAction(ktr, 'FAILED')).toBe('stop');
+    expect(stateAction(ktr, 'FAILED', 'STOPPED')).toBeNull();
+    ktr.spec.state = 'paused'; // the spec changed meanwhile: asked again
+    expect(stateAction(ktr, 'FAILED', 'STOPPED')).toBe('pause');
+    expect(stateAction(ktr, 'STOPPED', 'STOPPED')).toBe('pause'); // it settled: the usual rules
   });
 
   it('creates in the requested state', () => {
@@ -126,5 +140,50 @@ describe('state', () => {
     expect(targetState(ktr)).toBe('RUNNING');
     ktr.spec.state = 'stopped';
     expect(targetState(ktr)).toBe('STOPPED');
+  });
+});
+
+describe('connector name owner', () => {
+  const kc = minimalKafkaConnect();
+  kc.spec.allowedConnectorNamespaces = ['team-a', 'team-b'];
+  const on = (namespace: string, created: string, name = 'sink') => {
+    const k = minimalKafkaConnector(name, namespace);
+    k.metadata.creationTimestamp = created;
+    delete k.metadata.labels;
+    k.spec.clusterRef = { name: 'my-connect', namespace: 'kafka' };
+    return k;
+  };
+
+  it('the oldest KafkaConnector of a connector name runs it, whichever asks', () => {
+    const a = on('team-a', '2026-01-02T00:00:00Z');
+    const b = on('team-b', '2026-01-01T00:00:00Z');
+    expect(connectorNameOwner(kc, a, [a, b])).toBe(b);
+    expect(connectorNameOwner(kc, b, [a, b])).toBe(b);
+    expect(connectorNameOwner(kc, a, [b, a])).toBe(b);
+  });
+
+  it('created in the same second: the first by namespace/name', () => {
+    const a = on('team-b', '2026-01-01T00:00:00Z');
+    const b = on('team-a', '2026-01-01T00:00:00Z');
+    expect(connectorNameOwner(kc, a, [a, b])).toBe(b);
+  });
+
+  it('only those the KafkaConnect accepts contend', () => {
+    const mine = on('team-a', '2026-01-02T00:00:00Z');
+    const notAllowed = on('team-c', '2026-01-01T00:00:00Z');
+    const invalid = on('team-b', '2026-01-01T00:00:00Z');
+    invalid.spec.config = { 'tasks.max': 3 };
+    const otherCluster = on('team-b', '2026-01-01T00:00:00Z');
+    otherCluster.spec.clusterRef = { name: 'other', namespace: 'kafka' };
+    const otherName = on('team-b', '2026-01-01T00:00:00Z', 'source');
+    expect(connectorNameOwner(kc, mine, [notAllowed, invalid, otherCluster, otherName, mine])).toBe(mine);
+  });
+
+  it('one being deleted still runs it until it is gone', () => {
+    const old = on('team-a', '2026-01-01T00:00:00Z');
+    old.metadata.deletionTimestamp = '2026-01-03T00:00:00Z';
+    const young = on('team-b', '2026-01-02T00:00:00Z');
+    expect(connectorNameOwner(kc, young, [old, young])).toBe(old);
+    expect(connectorNameOwner(kc, young, [young])).toBe(young);
   });
 });

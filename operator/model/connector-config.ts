@@ -125,6 +125,39 @@ export function connectorNamespaceAllowed(kc: KafkaConnect, namespace: string): 
   return allowed.includes('*') || allowed.includes(namespace);
 }
 
+const createdAt = (k: KafkaConnector): number => {
+  const t = k.metadata.creationTimestamp ? new Date(k.metadata.creationTimestamp).getTime() : NaN;
+  return Number.isNaN(t) ? Infinity : t;
+};
+
+/**
+ * Of the KafkaConnectors that name the connector `connectorName(ktr)` on the KafkaConnect `kc`, the
+ * one that runs it — connector names are per Connect cluster, and KafkaConnectors from several
+ * namespaces may share one. Only those the KafkaConnect accepts (valid, namespace allowed) contend;
+ * the oldest wins (creationTimestamp), then the first by namespace/name, so every reconcile and
+ * every operator replica picks the same one. One being deleted still counts until it is gone (its
+ * finalizer may delete the connector first).
+ */
+export function connectorNameOwner(
+  kc: KafkaConnect,
+  ktr: KafkaConnector,
+  all: readonly KafkaConnector[],
+): KafkaConnector | undefined {
+  const cluster = `${namespaceOf(kc)}/${kc.metadata.name}`;
+  const contenders = all.filter((k) => {
+    if (connectorName(k) !== connectorName(ktr) || validateKafkaConnector(k).length > 0) return false;
+    const ref = connectorClusterRef(k);
+    return (
+      !('error' in ref) &&
+      `${ref.namespace}/${ref.name}` === cluster &&
+      connectorNamespaceAllowed(kc, namespaceOf(k))
+    );
+  });
+  const id = (k: KafkaConnector): string => `${namespaceOf(k)}/${k.metadata.name}`;
+  contenders.sort((a, b) => createdAt(a) - createdAt(b) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+  return contenders[0];
+}
+
 /** The state to create the connector in (POST /connectors initial_state). */
 export function targetState(ktr: KafkaConnector): TargetState {
   const state = ktr.spec.state ?? 'running';
@@ -133,16 +166,24 @@ export function targetState(ktr: KafkaConnector): TargetState {
 
 /**
  * The REST call that brings the connector to its desired state (PUT /connectors/{n}/pause, /resume
- * or /stop), or null. Only definite states count: UNASSIGNED and RESTARTING settle by themselves,
- * and FAILED is auto-restart's business (pausing a failed connector would not change what the
- * workers report, so asking again every poll would never end).
+ * or /stop), or null. UNASSIGNED and RESTARTING settle by themselves. A FAILED connector is paused
+ * or stopped when the spec says so — stopping a failed connector is how one gets to reset its
+ * offsets — but asked once only: `askedWhileFailed` is the state already asked for since it failed,
+ * because a failed connector may stay FAILED (Kafka Connect does not pause one, nor stop one whose
+ * class is missing), and asking again at every poll would never end. Running a FAILED connector
+ * again is a restart: auto-restart's business, or the restart annotation's.
  */
 export function stateAction(
   ktr: KafkaConnector,
   actual: ConnectorState | undefined,
+  askedWhileFailed?: TargetState,
 ): 'pause' | 'resume' | 'stop' | null {
-  if (actual !== 'RUNNING' && actual !== 'PAUSED' && actual !== 'STOPPED') return null;
   const want = targetState(ktr);
+  if (actual === 'FAILED') {
+    if (want === 'RUNNING' || want === askedWhileFailed) return null;
+    return want === 'PAUSED' ? 'pause' : 'stop';
+  }
+  if (actual !== 'RUNNING' && actual !== 'PAUSED' && actual !== 'STOPPED') return null;
   if (actual === want) return null;
   return want === 'RUNNING' ? 'resume' : want === 'PAUSED' ? 'pause' : 'stop';
 }

@@ -41,12 +41,22 @@ export const connectNames = (name: string) => ({
 
 /** The worker pods' selector: immutable in a Deployment, so only the two labels that never change. */
 export function selectorLabels(kc: KafkaConnect): Record<string, string> {
-  return { [CLUSTER_LABEL]: kc.metadata.name, [KIND_LABEL]: 'KafkaConnect' };
+  return workerSelectorLabels(kc.metadata.name);
 }
+
+const workerSelectorLabels = (connectName: string): Record<string, string> => ({
+  [CLUSTER_LABEL]: connectName,
+  [KIND_LABEL]: 'KafkaConnect',
+});
 
 /** The selector as a string, for status.labelSelector (the scale subresource). */
 export function labelSelectorString(kc: KafkaConnect): string {
-  return Object.entries(selectorLabels(kc))
+  return workerSelectorString(kc.metadata.name);
+}
+
+/** The worker pods' selector of the KafkaConnect `connectName`, as a string (a KafkaConnector's scale). */
+export function workerSelectorString(connectName: string): string {
+  return Object.entries(workerSelectorLabels(connectName))
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 }

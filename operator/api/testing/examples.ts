@@ -165,6 +165,7 @@ export function fullKafkaConnector(): KafkaConnector {
         type: 'source',
       },
       tasksMax: 1,
+      labelSelector: 'weir.dev/cluster=my-connect,weir.dev/kind=KafkaConnect',
       topics: ['connect-test'],
       autoRestart: { count: 1, lastRestartTimestamp: '2026-01-01T00:00:00Z' },
     },
