@@ -2,16 +2,14 @@
 // does not run), the CRDs, a broker the pods reach (`hostAddressForPods()`), `weir operator` as a
 // process on this machine scoped to the bench's own namespaces (e2e/operator-process.ts), and the
 // workers' REST API at their pod IPs with the admin token.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
-import { KubeClient, RESOURCES, resourcePath } from '../operator/kube/client.ts';
+import { RESOURCES, resourcePath, type KubeClient } from '../operator/kube/client.ts';
 import { hostAddressForPods, startCluster } from '../e2e/cluster/cluster.ts';
-import { binary } from '../e2e/cluster/build.ts';
-import { isReady, kube, type Kube } from '../e2e/kube.ts';
-import { OperatorProcess } from '../e2e/operator-process.ts';
-import { REPO_ROOT, startBroker, type BrokerState } from '../tools/kafka/testbed.ts';
+import { eventually, isReady, kube, type Kube } from '../e2e/kube.ts';
+import { applyCrds, kubeClient, OperatorProcess } from '../e2e/operator-process.ts';
+import { startBroker, type BrokerState } from '../tools/kafka/testbed.ts';
 
 export type Kind = 'KafkaConnect' | 'KafkaConnector';
 export type Resource<K extends Kind> = (K extends 'KafkaConnect' ? KafkaConnect : KafkaConnector) &
@@ -32,19 +30,11 @@ export const SOURCE_CLASS = 'org.apache.kafka.connect.tools.VerifiableSourceConn
 
 export async function startEnv(work: string, log: (line: string) => void): Promise<BenchEnv> {
   const cluster = await startCluster({ log });
-  execFileSync(
-    binary('kubectl'),
-    ['--kubeconfig', cluster.kubeconfig, 'apply', '-f', join(REPO_ROOT, 'crds')],
-    {
-      stdio: 'pipe',
-    },
-  );
+  applyCrds(cluster.kubeconfig);
   const broker = await startBroker({ dir: join(work, 'kafka'), host: hostAddressForPods() });
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfig);
   return {
     kubeconfig: cluster.kubeconfig,
-    client: new KubeClient(kc),
+    client: kubeClient(cluster.kubeconfig),
     k: kube(cluster.kubeconfig),
     broker,
     work,
@@ -123,26 +113,13 @@ export async function deleteConnectors(env: BenchEnv, namespace: string, timeout
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `probe` every `everyMs` until it returns a value; throws naming `what` after `timeoutMs`. */
-export async function until<T>(
+/** e2e's polling helper, with the bench's own interval. */
+export const until = <T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs: number,
   everyMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+) => eventually(what, probe, timeoutMs, everyMs);
 
 /** The workers of one KafkaConnect, reached as the operator reaches them. */
 export class Workers {

@@ -26,11 +26,12 @@ export async function createNamespace(k: Kube, prefix: string): Promise<string> 
   return name;
 }
 
-/** Polls `probe` until it returns a value other than undefined; throws with `what` after the timeout. */
+/** Polls `probe` (every `everyMs`) until it returns a value other than undefined; throws with `what` after the timeout. */
 export async function eventually<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   timeoutMs = 60_000,
+  everyMs = 250,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -41,7 +42,7 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }

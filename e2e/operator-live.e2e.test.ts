@@ -2,18 +2,16 @@
 // workers, a VerifiableSource KafkaConnector whose active topic reaches status.topics within seconds of
 // the workers reporting it, and spec.logging applied to every worker without a restart — to a
 // replacement pod too, and undone when a logger leaves the spec.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { KubeClient, RESOURCES, resourcePath } from '../operator/kube/client.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { RESOURCES, resourcePath, type KubeClient } from '../operator/kube/client.ts';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
 import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
 import { hostAddressForPods } from './cluster/cluster.ts';
-import { binary } from './cluster/build.ts';
 import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import { OperatorProcess } from './operator-process.ts';
+import { applyCrds, kubeClient, OperatorProcess } from './operator-process.ts';
 
 const CONNECT = 'live';
 const PROBE = 'weir.e2e.probe';
@@ -67,16 +65,8 @@ async function setLogging(loggers: Record<string, string | null>): Promise<void>
 
 beforeAll(async () => {
   k = kube(inject('kubeconfig'));
-  const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfig'));
-  client = new KubeClient(kc);
-  execFileSync(
-    binary('kubectl'),
-    ['--kubeconfig', inject('kubeconfig'), 'apply', '-f', join(REPO_ROOT, 'crds')],
-    {
-      stdio: 'pipe',
-    },
-  );
+  client = kubeClient(inject('kubeconfig'));
+  applyCrds(inject('kubeconfig'));
   namespace = await createNamespace(k, 'e2e-operator-live');
   broker = await startBroker({ dir: join(work, 'kafka'), host: hostAddressForPods() });
   operator = await OperatorProcess.start({

@@ -1,11 +1,29 @@
 // `weir operator` as a process on this machine, scoped to given namespaces, for e2e tests and the
 // operator bench: started from the checkout's sources (as bin/weir.js runs them), its /metrics on a
-// free port, its output in a log file, its memory from /proc.
-import { spawn, type ChildProcess } from 'node:child_process';
+// free port, its output in a log file, its memory from /proc. Also what such a test needs first:
+// the CRDs applied and a client for the custom resources.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../operator/kube/client.ts';
 import { REPO_ROOT } from '../tools/kafka/testbed.ts';
+import { binary } from './cluster/build.ts';
+
+/** `kubectl apply -f crds/` on the cluster of `kubeconfig`. */
+export function applyCrds(kubeconfig: string): void {
+  execFileSync(binary('kubectl'), ['--kubeconfig', kubeconfig, 'apply', '-f', join(REPO_ROOT, 'crds')], {
+    stdio: 'pipe',
+  });
+}
+
+/** The operator's own API client (plain JSON, custom resources included) for `kubeconfig`. */
+export function kubeClient(kubeconfig: string): KubeClient {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return new KubeClient(kc);
+}
 
 /** One sample of Prometheus' text format. */
 export interface Sample {
