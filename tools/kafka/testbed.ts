@@ -17,6 +17,16 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin } from '@platformatic/kafka';
+import {
+  checkSecurityOptions,
+  needsCertificates,
+  scramFormatArgs,
+  secureListenerProperties,
+  testCertificates,
+  type BrokerSecurityOptions,
+  type BrokerSecurityState,
+  type SecureListener,
+} from './security.ts';
 
 export const KAFKA_VERSION = '4.3.1';
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -125,13 +135,18 @@ export interface BrokerState {
   port: number;
   controllerPort: number;
   pid: number;
+  /** The PLAINTEXT listener's host:port. */
   bootstrap: string;
+  /** The secure listeners, when started with `security`. */
+  security?: BrokerSecurityState;
 }
 
 export interface StartBrokerOptions {
   dir: string;
   port?: number;
   host?: string;
+  /** Secure listeners to open beside PLAINTEXT, and their users (see ./security.ts). */
+  security?: BrokerSecurityOptions;
   log?: (line: string) => void;
 }
 
@@ -184,16 +199,23 @@ export async function waitForMetadata(
   );
 }
 
-function serverProperties(dir: string, host: string, port: number, controllerPort: number): string {
+function serverProperties(
+  dir: string,
+  host: string,
+  port: number,
+  controllerPort: number,
+  secure: ReturnType<typeof secureListenerProperties> = { listeners: [], protocolMap: [], lines: [] },
+): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${host}:${controllerPort}`,
-    `listeners=PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${host}:${port}`,
+    `listeners=${[`PLAINTEXT://${host}:${port}`, `CONTROLLER://${host}:${controllerPort}`, ...secure.listeners].join(',')}`,
+    `advertised.listeners=${[`PLAINTEXT://${host}:${port}`, ...secure.listeners].join(',')}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=${['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...secure.protocolMap].join(',')}`,
+    ...secure.lines,
     `log.dirs=${join(dir, 'data')}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',
@@ -216,6 +238,22 @@ function tail(file: string, lines = 30): string {
   return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
 }
 
+/** Ports and certificates for the secure listeners asked for. */
+async function securityState(
+  dir: string,
+  host: string,
+  security: BrokerSecurityOptions,
+): Promise<{ ports: Partial<Record<SecureListener, number>>; state: BrokerSecurityState }> {
+  const ports: Partial<Record<SecureListener, number>> = {};
+  for (const listener of security.listeners) ports[listener] = await freePort(host);
+  const listeners = Object.fromEntries(security.listeners.map((l) => [l, `${host}:${ports[l]}`]));
+  const certificates = needsCertificates(security) ? testCertificates(join(dir, 'tls'), host) : undefined;
+  return {
+    ports,
+    state: { listeners, users: { ...security.users }, ...(certificates ? { certificates } : {}) },
+  };
+}
+
 /**
  * Starts a single-node KRaft broker (broker + controller) in the background with its data in `dir`,
  * formatting the storage on first use. Harmless when a broker already runs from `dir`.
@@ -224,11 +262,18 @@ export async function startBroker(options: StartBrokerOptions): Promise<BrokerSt
   const dir = resolve(options.dir);
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
+  if (options.security) checkSecurityOptions(options.security);
   const running = readBrokerState(dir);
   if (running) {
     if (options.port !== undefined && options.port !== running.port) {
       throw new Error(
         `a broker already runs from ${dir} on port ${running.port}; stop it first or choose another --dir`,
+      );
+    }
+    const missing = (options.security?.listeners ?? []).filter((l) => !running.security?.listeners[l]);
+    if (missing.length > 0) {
+      throw new Error(
+        `a broker already runs from ${dir} without the ${missing.join(', ')} listener(s); stop it first or choose another --dir`,
       );
     }
     await waitForMetadata(running.bootstrap, 30_000);
@@ -237,8 +282,20 @@ export async function startBroker(options: StartBrokerOptions): Promise<BrokerSt
   mkdirSync(dir, { recursive: true });
   const port = options.port ?? (await freePort(host));
   const controllerPort = await freePort(host);
+  const security = options.security ? await securityState(dir, host, options.security) : undefined;
   const propertiesFile = join(dir, 'server.properties');
-  writeFileSync(propertiesFile, serverProperties(dir, host, port, controllerPort));
+  writeFileSync(
+    propertiesFile,
+    serverProperties(
+      dir,
+      host,
+      port,
+      controllerPort,
+      options.security && security
+        ? secureListenerProperties(options.security, host, security.ports, security.state.certificates)
+        : undefined,
+    ),
+  );
   ensureKafkaJars(log);
   const logFile = join(dir, 'broker.log');
 
@@ -246,9 +303,18 @@ export async function startBroker(options: StartBrokerOptions): Promise<BrokerSt
     const clusterId = randomBytes(16).toString('base64url');
     const format = spawnSync(
       'java',
-      javaArgs('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', propertiesFile], {
-        heap: '256m',
-      }),
+      javaArgs(
+        'kafka.tools.StorageTool',
+        [
+          'format',
+          '-t',
+          clusterId,
+          '-c',
+          propertiesFile,
+          ...(options.security ? scramFormatArgs(options.security) : []),
+        ],
+        { heap: '256m' },
+      ),
       {
         encoding: 'utf8',
       },
@@ -267,7 +333,14 @@ export async function startBroker(options: StartBrokerOptions): Promise<BrokerSt
   child.unref();
   const pid = child.pid;
   if (pid === undefined) throw new Error('java could not be started');
-  const state: BrokerState = { host, port, controllerPort, pid, bootstrap: `${host}:${port}` };
+  const state: BrokerState = {
+    host,
+    port,
+    controllerPort,
+    pid,
+    bootstrap: `${host}:${port}`,
+    ...(security ? { security: security.state } : {}),
+  };
   writeFileSync(join(dir, STATE_FILE), JSON.stringify(state, null, 2));
   try {
     await waitForMetadata(state.bootstrap, 90_000, () => isAlive(pid));
