@@ -18,6 +18,7 @@ import { createRestApp, startRestServer } from '../rest/server.ts';
 import { FileOffsetStore } from '../storage/file-offset-store.ts';
 import { MemoryStatusStore } from '../storage/status-store.ts';
 import { baseClientOptions } from '../worker/kafka-clients.ts';
+import { kafkaSecurityProblem } from '../worker/kafka-security.ts';
 import { WEIR_COMMIT, WEIR_VERSION } from '../version.ts';
 
 const log = logger('org.apache.kafka.connect.cli.ConnectStandalone');
@@ -36,6 +37,15 @@ export async function lookupKafkaClusterId(config: WorkerConfig, timeoutMs = 60_
       const metadata = await admin.metadata({ topics: [] });
       return metadata.id;
     } catch (error) {
+      // Wrong credentials or certificates fail the same way every time: say so now.
+      const problem = kafkaSecurityProblem(error);
+      if (problem) {
+        throw new WeirError(
+          'WEIR_INVALID_CONFIG',
+          `Cannot connect to Kafka at bootstrap.servers=${config.bootstrapServers.join(',')}: ${problem}.`,
+          { cause: error },
+        );
+      }
       lastError = error;
       await new Promise((r) => setTimeout(r, 1000));
     } finally {
@@ -45,7 +55,7 @@ export async function lookupKafkaClusterId(config: WorkerConfig, timeoutMs = 60_
   throw new WeirError(
     'WEIR_NOT_READY',
     `Failed to connect to and describe Kafka cluster at bootstrap.servers=${config.bootstrapServers.join(',')} ` +
-      `within ${timeoutMs / 1000} s (${(lastError as Error)?.message ?? 'no answer'}). Check that the brokers run and the address is right.`,
+      `within ${timeoutMs / 1000} s (${(lastError as Error)?.message ?? 'no answer'}). Check that the brokers run, the address is right and security.protocol matches the listener.`,
   );
 }
 
