@@ -72,7 +72,9 @@ async function registeredNames(): Promise<Set<string>> {
   for (const registry of [worker.registry, operator.registry]) {
     for (const metric of await registry.getMetricsAsJSON()) {
       names.add(metric.name);
-      if (metric.type === 'histogram' || metric.type === 'summary')
+      // prom-client's typings call the type an enum; at run time it is the exposition's word.
+      const type = String(metric.type);
+      if (type === 'histogram' || type === 'summary')
         for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
     }
   }
