@@ -7,16 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka';
-import { KubeClient, RESOURCES, resourcePath } from '../operator/kube/client.ts';
+import { RESOURCES, resourcePath, type KubeClient } from '../operator/kube/client.ts';
 import type { Condition, KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
 import type { ConnectorStateInfo } from '../runtime/rest/types.ts';
 import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
 import { hostAddressForPods } from './cluster/cluster.ts';
 import { binary } from './cluster/build.ts';
 import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import { OperatorProcess } from './operator-process.ts';
+import { applyCrds, kubeClient, OperatorProcess } from './operator-process.ts';
 
 const CONNECT = 'shared';
 const VERIFIABLE = 'org.apache.kafka.connect.tools.VerifiableSourceConnector';
@@ -98,10 +98,8 @@ const readyConnector = (namespace: string, name: string, timeoutMs = 60_000) =>
 
 beforeAll(async () => {
   k = kube(inject('kubeconfig'));
-  const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfig'));
-  client = new KubeClient(kc);
-  kubectl('apply', '-f', join(REPO_ROOT, 'crds'));
+  client = kubeClient(inject('kubeconfig'));
+  applyCrds(inject('kubeconfig'));
   home = await createNamespace(k, 'e2e-connectors');
   guest = await createNamespace(k, 'e2e-connectors-guest');
   broker = await startBroker({ dir: join(work, 'kafka'), host: hostAddressForPods() });
