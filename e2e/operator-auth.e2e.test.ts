@@ -17,7 +17,7 @@ import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/k
 import { hostAddressForPods } from './cluster/cluster.ts';
 import { binary } from './cluster/build.ts';
 import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import { OperatorProcess } from './operator-process.ts';
+import { applyCrds, OperatorProcess } from './operator-process.ts';
 import { podLog } from './operator-release.ts';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'scram-auth');
@@ -69,13 +69,7 @@ function secret(name: string, data: Record<string, string>) {
 
 beforeAll(async () => {
   k = kube(inject('kubeconfig'));
-  spawnSync(binary('kubectl'), [
-    '--kubeconfig',
-    inject('kubeconfig'),
-    'apply',
-    '-f',
-    join(REPO_ROOT, 'crds'),
-  ]);
+  applyCrds(inject('kubeconfig'));
   namespace = await createNamespace(k, 'e2e-auth');
   mkdirSync(dataDir);
   writeFileSync(join(dataDir, 'in.txt'), 'audit-1\naudit-2\n');
