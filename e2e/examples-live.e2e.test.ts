@@ -1,7 +1,9 @@
 // examples/file-pipeline run for real — a broker the pods reach, `weir operator` scoped to this
 // test's namespace, the example's files on a hostPath — while Argo CD's health check (gopher-lua)
 // and kstatus read every status the operator writes. Both must agree on each snapshot, and move
-// through Progressing → Healthy, Suspended when paused or stopped, Degraded when a task fails.
+// through Progressing → Healthy, Suspended when paused or stopped, Degraded when a task fails —
+// and a change is judged by its own outcome: after a change that breaks the connector no snapshot
+// of its generation is Healthy before Degraded, after the fix none is Degraded before Healthy.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +37,8 @@ const work = mkdtempSync(join(REPO_ROOT, '.weir', 'examples-e2e-'));
 const dataDir = join(work, 'data');
 /** Every distinct verdict seen, per object, in order. */
 const seen = new Map<string, string[]>();
+/** Every snapshot, per object: its metadata.generation and both verdicts (Argo CD/kstatus). */
+const snapshots = new Map<string, { generation: number; verdict: string }[]>();
 
 function kubectl(args: string[], input?: string): string {
   const r = spawnSync(binary('kubectl'), ['--kubeconfig', inject('kubeconfig'), '-n', namespace, ...args], {
@@ -48,14 +52,16 @@ function kubectl(args: string[], input?: string): string {
 /** One snapshot of the three objects through both checks; every snapshot must agree. */
 async function health(): Promise<Map<string, GitopsHealthResult>> {
   const list = JSON.parse(kubectl(['get', 'kafkaconnects,kafkaconnectors', '-o', 'json'])) as {
-    items: object[];
+    items: { kind: string; metadata: { name: string; generation: number } }[];
   };
+  const generations = new Map(list.items.map((o) => [`${o.kind}/${o.metadata.name}`, o.metadata.generation]));
   const results = await gitopsHealth(list.items);
   for (const r of results) {
     const key = `${r.kind}/${r.name}`;
     const verdict = `${r.argocd?.status}/${r.kstatus.status}: ${r.argocd?.message}`;
     const history = seen.get(key) ?? [];
     if (history.at(-1) !== verdict) seen.set(key, [...history, verdict]);
+    snapshots.set(key, [...(snapshots.get(key) ?? []), { generation: generations.get(key)!, verdict }]);
     expect(r.argocdError, key).toBeUndefined();
     expect(KSTATUS_FOR_ARGOCD[r.argocd!.status], `${key}: ${verdict}`).toBe(r.kstatus.status);
   }
@@ -81,6 +87,18 @@ async function until(
 
 const patch = (name: string, spec: object) =>
   kubectl(['patch', 'kafkaconnector', name, '--type=merge', '-p', JSON.stringify({ spec })]);
+
+const generationOf = (name: string): number =>
+  Number(kubectl(['get', 'kafkaconnector', name, '-o', 'jsonpath={.metadata.generation}']));
+
+/** The distinct verdicts of `key`'s snapshots at `generation`, in order, up to the first that starts with `last`. */
+function verdictsUntil(key: string, generation: number, last: string): string[] {
+  const verdicts = (snapshots.get(key) ?? [])
+    .filter((s) => s.generation === generation)
+    .map((s) => s.verdict);
+  const end = verdicts.findIndex((v) => v.startsWith(last));
+  return verdicts.slice(0, end + 1).filter((v, i, all) => all[i - 1] !== v);
+}
 
 const sinkLines = () => {
   try {
@@ -159,14 +177,39 @@ describe.skipIf(noGo)('examples/file-pipeline, live, through Argo CD and kstatus
   });
 
   it('a failing task is Degraded (kstatus Failed) with its error, and Healthy once fixed', async () => {
+    const sink = 'KafkaConnector/local-file-sink';
     // A folder where the sink wants a file: its task fails at start.
+    const brokenAt = Date.now();
     patch('local-file-sink', { config: { file: '/data', topics: 'connect-test' } });
-    const failed = await until({ 'KafkaConnector/local-file-sink': 'Degraded' });
-    expect(failed.get('KafkaConnector/local-file-sink')!.argocd!.message).toMatch(/^task 0 failed/);
+    const breaking = generationOf('local-file-sink');
+    const failed = await until({ [sink]: 'Degraded' });
+    const toDegradedMs = Date.now() - brokenAt;
+    expect(failed.get(sink)!.argocd!.message).toMatch(/^task 0 failed/);
+    // The old task ran on after the change: no snapshot of the breaking generation may pass it.
+    const toDegraded = verdictsUntil(sink, breaking, 'Degraded/');
+    expect(toDegraded.at(-1)).toMatch(/^Degraded\/Failed/);
+    expect(
+      toDegraded.filter((v) => /Healthy|Current/.test(v.split(':')[0]!)),
+      toDegraded.join('\n'),
+    ).toEqual([]);
+    expect(toDegraded.some((v) => v.startsWith('Progressing/InProgress'))).toBe(true);
+
+    const fixedAt = Date.now();
     patch('local-file-sink', { config: { file: '/data/test.sink.txt', topics: 'connect-test' } });
-    await until({ 'KafkaConnector/local-file-sink': 'Healthy' });
+    const fixing = generationOf('local-file-sink');
+    await until({ [sink]: 'Healthy' });
+    const toHealthyMs = Date.now() - fixedAt;
+    // The old failure showed after the fix: no snapshot of the fixing generation may fail it.
+    const toHealthy = verdictsUntil(sink, fixing, 'Healthy/');
+    expect(toHealthy.at(-1)).toMatch(/^Healthy\/Current/);
+    expect(
+      toHealthy.filter((v) => /Degraded|Failed/.test(v.split(':')[0]!)),
+      toHealthy.join('\n'),
+    ).toEqual([]);
     console.log(
-      `examples live: verdicts seen (Argo CD/kstatus: message)\n${[...seen]
+      `examples live: breaking change → Degraded in ${toDegradedMs} ms, fix → Healthy in ${toHealthyMs} ms; verdicts seen (Argo CD/kstatus: message)\n${[
+        ...seen,
+      ]
         .map(([key, verdicts]) => `  ${key}\n${verdicts.map((v) => `    ${v}`).join('\n')}`)
         .join('\n')}`,
     );

@@ -3,7 +3,9 @@
 // never holds up the others. What the workers report comes from the poller's one
 // `?expand=status&expand=info&expand=topics` call per cluster; the reconcile creates (in the requested state),
 // updates only when the normalized config differs, pauses/resumes/stops, handles the restart
-// annotations and auto-restart, and writes status only when it changed.
+// annotations and auto-restart, and writes status only when it changed. After it changes a
+// connector, status stays Reconciling until the workers run the change (model/connector-change.ts):
+// what they report before that is the old connector's and tasks' state.
 //
 // Ownership: before the first POST the resource is annotated `weir.dev/created-connector:
 // <cluster>/<connector>`, so an operator killed between the two never loses track, and on
@@ -39,6 +41,14 @@ import {
   type ObservedConnector,
   type ReconcileError,
 } from '../model/conditions.ts';
+import {
+  addChange,
+  changeFromStatus,
+  changeProgress,
+  settleTime,
+  type ChangeProgress,
+  type PendingChange,
+} from '../model/connector-change.ts';
 import { ConnectRestError, ConnectUnreachableError, type ConnectClient } from '../connect-client.ts';
 import type { ConnectorExpansion } from '../connect-client.ts';
 import type { ConnectorPoller } from './connector-poller.ts';
@@ -50,6 +60,9 @@ export const CREATED_ANNOTATION = 'weir.dev/created-connector';
 
 const log = logger('weir.operator.kafkaconnector');
 const WAIT_FOR_WORKERS_MS = 5_000;
+/** While the workers do not show a change yet: look again after about one poll. */
+const APPLYING_RECHECK_MS = 2_000;
+const SETTLE_MARGIN_MS = 50;
 
 type Resource = KafkaConnector & KubernetesObject;
 
@@ -60,6 +73,10 @@ export class KafkaConnectorController {
   private readonly actedAt = new Map<string, number>();
   /** The state last asked of a connector while it stayed FAILED (asked once, see stateAction). */
   private readonly askedWhileFailed = new Map<string, TargetState>();
+  /** Changes made to a connector that the workers have not been seen running yet. */
+  private readonly changes = new Map<string, PendingChange>();
+  /** KafkaConnectors reconciled since this controller started (the others may be mid-change). */
+  private readonly seen = new Set<string>();
 
   constructor(ctx: ControllerContext, poller: ConnectorPoller) {
     this.ctx = ctx;
@@ -89,6 +106,8 @@ export class KafkaConnectorController {
     if (ktr.metadata.deletionTimestamp) {
       this.actedAt.delete(key);
       this.askedWhileFailed.delete(key);
+      this.changes.delete(key);
+      this.seen.delete(key);
       return this.finalize(ktr, kc);
     }
     if (!ktr.metadata.finalizers?.includes(FINALIZER)) {
@@ -116,7 +135,16 @@ export class KafkaConnectorController {
       await this.writeStatus(ktr, {}, { reason: 'ConnectorNameConflict', message, terminal: true });
       return;
     }
-    const snapshot = await this.poller.fresh(clusterKey, this.actedAt.get(key) ?? 0);
+    if (!this.seen.has(key)) {
+      this.seen.add(key);
+      const inherited = changeFromStatus(ktr, Date.now());
+      if (inherited) this.changes.set(key, inherited);
+    }
+    // A snapshot taken after this connector's last change, and after its settle time once that is due.
+    const change = this.changes.get(key);
+    const settledAt = change ? (settleTime(change) ?? 0) : 0;
+    const since = Math.max(this.actedAt.get(key) ?? 0, settledAt <= Date.now() ? settledAt : 0);
+    const snapshot = await this.poller.fresh(clusterKey, since);
     if (!snapshot) {
       await this.writeStatus(
         ktr,
@@ -127,9 +155,7 @@ export class KafkaConnectorController {
     }
     const rest = await this.ctx.clusters.rest(clusterKey);
     try {
-      const result = await this.converge(ktr, clusterKey, rest, snapshot.connectors[connectorName(ktr)]);
-      if (result?.requeueAfter !== undefined) this.actedAt.set(key, Date.now());
-      return result;
+      return await this.converge(ktr, clusterKey, rest, snapshot.connectors[connectorName(ktr)], snapshot.at);
     } catch (error) {
       const failure = asReconcileError(error);
       this.ctx.events.warning(ktr, failure.reason, 'Reconcile', failure.message);
@@ -146,11 +172,20 @@ export class KafkaConnectorController {
     clusterKey: string,
     rest: ConnectClient,
     entry: ConnectorExpansion | undefined,
+    polledAt: number,
   ): Promise<ReconcileResult> {
     const name = connectorName(ktr);
+    const key = keyOf(ktr);
     const { events } = this.ctx;
     const desired = desiredConnectorConfig(ktr);
     let acted = false;
+    /** Each call that changed the connector: status waits for the workers to run it. */
+    const changed = (what: string): void => {
+      const now = Date.now();
+      this.actedAt.set(key, now);
+      this.changes.set(key, addChange(this.changes.get(key), what, now));
+      acted = true;
+    };
     if (!entry?.info) {
       const marker = `${clusterKey}/${name}`;
       if (ktr.metadata.annotations?.[CREATED_ANNOTATION] !== marker) {
@@ -165,21 +200,24 @@ export class KafkaConnectorController {
         if (!(error instanceof ConnectRestError && error.status === 409 && /exist/i.test(error.message)))
           throw error;
       }
+      // A new connector has no old state to mistake for its own: no change to wait for.
+      this.actedAt.set(key, Date.now());
+      this.changes.delete(key);
       void this.poller.refresh(clusterKey);
       await this.writeStatus(ktr, {});
       return { requeueAfter: 2_000 };
     }
     if (configsDiffer(desired, entry.info.config)) {
       await rest.putConnectorConfig(name, desired);
+      changed('configuration updated');
       events.normal(ktr, 'Updated', 'UpdateConnector', `connector ${name} configuration updated`);
-      acted = true;
     }
-    const key = keyOf(ktr);
     const failed = entry.status?.connector.state === 'FAILED';
     if (!failed) this.askedWhileFailed.delete(key);
     const action = stateAction(ktr, entry.status?.connector.state, this.askedWhileFailed.get(key));
     if (action) {
       await rest.setState(name, action);
+      changed(action === 'resume' ? 'resumed' : action === 'pause' ? 'paused' : 'stopped');
       if (failed) this.askedWhileFailed.set(key, targetState(ktr));
       events.normal(
         ktr,
@@ -187,21 +225,24 @@ export class KafkaConnectorController {
         action === 'resume' ? 'Resume' : action === 'pause' ? 'Pause' : 'Stop',
         `connector ${name}: ${action}`,
       );
-      acted = true;
     }
-    acted = (await this.restartsByAnnotation(ktr, rest)) || acted;
+    if (await this.restartsByAnnotation(ktr, rest)) changed('restarted');
 
-    const decision = autoRestartDecision(ktr, entry.status, Date.now());
+    let progress = this.progress(ktr, entry, polledAt);
+    // Failures seen before the workers ran a change are the old tasks': no automatic restart for them.
+    const decision =
+      progress.phase === 'done' ? autoRestartDecision(ktr, entry.status, Date.now()) : undefined;
     // A failed connector just asked to pause or stop is not restarted as well: the next look sees how it settled.
-    if (decision.action === 'restart' && !(failed && action)) {
+    if (decision?.action === 'restart' && !(failed && action)) {
       await rest.restartConnector(name, { includeTasks: true, onlyFailed: true });
+      changed('failed connector/tasks restarted');
       events.normal(
         ktr,
         'AutoRestarted',
         'Restart',
         `restart ${decision.status.count} of failed connector/tasks`,
       );
-      acted = true;
+      progress = this.progress(ktr, entry, polledAt);
     }
     if (acted) void this.poller.refresh(clusterKey);
     const tasksMax = Number(entry.info.config['tasks.max']);
@@ -209,11 +250,27 @@ export class KafkaConnectorController {
       connectorStatus: entry.status,
       ...(entry.topics ? { topics: entry.topics } : {}),
       ...(Number.isFinite(tasksMax) ? { tasksMax } : {}),
-      restartPending: decision.action === 'wait' || decision.action === 'restart',
-      ...(decision.status ? { autoRestart: decision.status } : {}),
+      restartPending: decision?.action === 'wait' || decision?.action === 'restart',
+      ...(decision?.status ? { autoRestart: decision.status } : {}),
+      ...(progress.phase !== 'done' ? { change: { phase: progress.phase, message: progress.message } } : {}),
     });
-    if (decision.action === 'wait') return { requeueAfter: decision.retryAfterMs };
+    // A little after the settle time, so the next look polls anew (fresh) rather than before it.
+    if (progress.phase === 'settling')
+      return { requeueAfter: Math.max(0, progress.settledAt - Date.now()) + SETTLE_MARGIN_MS };
+    if (progress.phase === 'applying') return { requeueAfter: APPLYING_RECHECK_MS };
+    if (decision?.action === 'wait') return { requeueAfter: decision.retryAfterMs };
     return acted ? { requeueAfter: 2_000 } : undefined;
+  }
+
+  /** Where the connector's last change stands in the workers' answer (none pending: done). */
+  private progress(ktr: Resource, entry: ConnectorExpansion, polledAt: number): ChangeProgress {
+    const key = keyOf(ktr);
+    const change = this.changes.get(key);
+    if (!change) return { phase: 'done' };
+    const progress = changeProgress(change, ktr, entry, polledAt);
+    if (progress.phase === 'done') this.changes.delete(key);
+    else this.changes.set(key, progress.change);
+    return progress;
   }
 
   /** Which KafkaConnector runs the connector named like `ktr`'s on `kc` (connectorNameOwner). */

@@ -188,6 +188,12 @@ export interface ObservedConnector {
   /** An automatic restart is scheduled (auto-restart.ts); a failure then counts as progress. */
   restartPending?: boolean;
   autoRestart?: KafkaConnectorStatus['autoRestart'];
+  /**
+   * A change the operator made that the workers do not run yet (applying), or whose tasks have not
+   * run for the settle time yet (settling): what they report is not this generation's outcome yet
+   * (connector-change.ts).
+   */
+  change?: { phase: 'applying' | 'settling'; message: string };
 }
 
 const WANT = { running: 'RUNNING', paused: 'PAUSED', stopped: 'STOPPED' } as const;
@@ -215,6 +221,10 @@ export function connectorConditions(
     );
   const s = observed.connectorStatus;
   if (!s) return outcomeConditions('progressing', 'Creating', 'the connector is being created', generation);
+  if (observed.change) {
+    const reason = observed.change.phase === 'applying' ? 'ApplyingChange' : 'WaitingForTasks';
+    return outcomeConditions('progressing', reason, observed.change.message, generation);
+  }
   const want = WANT[ktr.spec.state ?? 'running'];
   const failedTask = s.tasks.find((t) => t.state === 'FAILED');
   if (s.connector.state === 'FAILED' || failedTask) {
