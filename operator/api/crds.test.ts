@@ -147,6 +147,7 @@ describe('reserved keys', () => {
     ['bootstrap.servers', true],
     ['weir.admin.token', true],
     ['weir.rest.token', true],
+    ['weir.metrics.port', true],
     ['config.storage.topic', true],
     ['config.providers.env.class', true],
     ['config.storage.replication.factor', false],

@@ -112,7 +112,7 @@ export function kafkaConnectPolicy(): [AdmissionPolicy, AdmissionPolicyBinding] 
     keyRule(
       'object.spec.config',
       OPERATOR_OWNED_WORKER_KEYS,
-      'spec.config: the operator owns these worker properties (use bootstrapServers, groupId, the *StorageTopic fields, tls and authentication instead)',
+      'spec.config: the operator owns these worker properties (use bootstrapServers, groupId, the *StorageTopic fields, tls and authentication instead; worker metrics are always on port 9404)',
     ),
     scalarRule('object.spec.config', 'spec.config'),
     {

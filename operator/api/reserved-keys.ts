@@ -10,7 +10,15 @@ export interface KeyPattern {
 
 /** Worker properties the operator writes itself (KafkaConnect spec.config may not hold them). */
 export const OPERATOR_OWNED_WORKER_KEYS: KeyPattern = {
-  exact: ['group.id', 'bootstrap.servers', 'listeners', 'plugin.path', 'weir.admin.token'],
+  exact: [
+    'group.id',
+    'bootstrap.servers',
+    'listeners',
+    'plugin.path',
+    'weir.admin.token',
+    // The pods' metrics port (9404) and the NetworkPolicy opening it follow this one value.
+    'weir.metrics.port',
+  ],
   prefixes: [
     'ssl.',
     'sasl.',

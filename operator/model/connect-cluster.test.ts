@@ -57,10 +57,10 @@ describe('worker properties', () => {
     });
   });
 
-  it("the metrics port is the operator's, whatever spec.config says", () => {
-    expect(workerProperties(withSpec({ config: { 'weir.metrics.port': 1234 } }))['weir.metrics.port']).toBe(
-      '9404',
-    );
+  it("the metrics port is the operator's: refused in spec.config, and never taken from it", () => {
+    const kc = withSpec({ config: { 'weir.metrics.port': 1234 } });
+    expect(validateKafkaConnect(kc)).toEqual(['spec.config: the operator owns weir.metrics.port']);
+    expect(workerProperties(kc)['weir.metrics.port']).toBe('9404');
   });
 
   it('user config overrides defaults, never operator-owned keys; numbers and booleans as written', () => {
