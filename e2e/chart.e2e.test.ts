@@ -1,7 +1,7 @@
 // The Helm chart against the real API server's schemas: each value set rendered (CRDs included) and
 // applied with a server-side dry run, into a namespace that warns on the restricted Pod Security
 // Standard, so a field the API does not know, a bad quantity or a pod spec the standard refuses
-// fails here. The ServiceMonitor value set is left out: its CRD is not on the cluster.
+// fails here. The monitoring value set is left out: the ServiceMonitor and PodMonitor CRDs are not on the cluster.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

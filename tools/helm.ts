@@ -30,12 +30,18 @@ export function ensureHelm(log?: Log): Promise<string> {
 
 /**
  * Value sets (as `helm --set` arguments) that cover the chart's branches: all namespaces, a list of
- * namespaces, monitoring on, and the optional fields. `dashboard` needs dashboards/weir.json.
+ * namespaces, monitoring on (ServiceMonitor and PodMonitor: their CRDs are the Prometheus
+ * Operator's), and the optional fields. `dashboard` needs dashboards/weir.json.
  */
 export const VALUE_SETS: Record<string, string[]> = {
   default: [],
   namespaced: ['--set', 'watchNamespaces={team-a,team-b}'],
-  monitoring: ['--set', 'metrics.serviceMonitor.enabled=true,metrics.serviceMonitor.labels.release=prom'],
+  monitoring: [
+    '--set',
+    'metrics.serviceMonitor.enabled=true,metrics.serviceMonitor.labels.release=prom',
+    '--set',
+    'metrics.podMonitor.enabled=true,metrics.podMonitor.labels.release=prom',
+  ],
   dashboard: ['--set', 'grafanaDashboard.enabled=true'],
   options: [
     '--set',

@@ -18,6 +18,10 @@ import {
   VALUE_SETS,
 } from '../../tools/helm.ts';
 import { MissingToolError, REPO_ROOT } from '../../tools/kafka/testbed.ts';
+import { minimalKafkaConnect } from '../../operator/api/testing/examples.ts';
+import { CLUSTER_LABEL } from '../../operator/api/types.ts';
+import { connectDeployment } from '../../operator/model/connect-cluster.ts';
+import { KIND_LABEL, METRICS_PORT, METRICS_PORT_NAME } from '../../operator/model/names.ts';
 
 const helm = await ensureHelm().catch((error: unknown) => {
   if (!(error instanceof MissingToolError)) throw error;
@@ -216,6 +220,59 @@ describe.skipIf(!helm)('charts/weir', () => {
     });
   });
 
+  it('adds a PodMonitor for the worker pods only when asked, with the label the dashboard filters on', () => {
+    type PodMonitor = KubernetesObject & { spec: Record<string, unknown> };
+    expect(ofKind(render(), 'PodMonitor')).toEqual([]);
+    const [monitor] = ofKind<PodMonitor>(render(VALUE_SETS.monitoring), 'PodMonitor');
+    expect(monitor?.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(monitor?.metadata).toMatchObject({ name: 'weir-workers', namespace: 'weir-system' });
+    expect(monitor?.metadata?.labels?.release).toBe('prom');
+    // The pods the operator makes (operator/model): their labels and the container port's name.
+    const settings = { namespace: 'weir-system', podLabels: {}, defaultImage: 'weir:0.1.0' };
+    const pod = connectDeployment(minimalKafkaConnect(), settings).spec!.template;
+    expect(pod.metadata?.labels).toMatchObject({ [KIND_LABEL]: 'KafkaConnect' });
+    expect(pod.spec?.containers[0]?.ports).toContainEqual(
+      expect.objectContaining({ name: METRICS_PORT_NAME, containerPort: METRICS_PORT }),
+    );
+    expect(monitor?.spec).toEqual({
+      namespaceSelector: { any: true },
+      selector: { matchLabels: { [KIND_LABEL]: 'KafkaConnect' } },
+      podMetricsEndpoints: [
+        {
+          port: METRICS_PORT_NAME,
+          path: '/metrics',
+          interval: '30s',
+          scrapeTimeout: '10s',
+          relabelings: [
+            // CLUSTER_LABEL (weir.dev/cluster) as Prometheus names a pod label.
+            { sourceLabels: ['__meta_kubernetes_pod_label_weir_dev_cluster'], targetLabel: 'weir_dev_cluster' },
+          ],
+        },
+      ],
+    });
+    expect(CLUSTER_LABEL.replace(/[^a-zA-Z0-9]/g, '_')).toBe('weir_dev_cluster');
+    // The dashboard's cluster variable and panels read that label.
+    expect(read(DASHBOARD)).toContain('weir_dev_cluster');
+
+    const [watching] = ofKind<PodMonitor>(
+      render([...VALUE_SETS.monitoring, ...VALUE_SETS.namespaced]),
+      'PodMonitor',
+    );
+    expect(watching?.spec.namespaceSelector).toEqual({ matchNames: ['team-a', 'team-b'] });
+    const [strimzi] = ofKind<PodMonitor>(
+      render([...VALUE_SETS.monitoring, '--set', 'metrics.podMonitor.strimziLabels=true,metrics.podMonitor.interval=15s']),
+      'PodMonitor',
+    );
+    const [endpoint] = strimzi?.spec.podMetricsEndpoints as { interval: string; relabelings: { targetLabel: string }[] }[];
+    expect(endpoint?.interval).toBe('15s');
+    expect(endpoint?.relabelings.map((r) => r.targetLabel)).toEqual([
+      'weir_dev_cluster',
+      'strimzi_io_cluster',
+      'strimzi_io_kind',
+      'kubernetes_pod_name',
+    ]);
+  });
+
   it.skipIf(!helm || !dashboardExists())('adds the Grafana dashboard ConfigMap only when asked', () => {
     expect(ofKind(render(), 'ConfigMap')).toEqual([]);
     const [cm] = ofKind<KubernetesObject & { data: Record<string, string> }>(
@@ -253,6 +310,8 @@ describe.skipIf(!helm)('charts/weir', () => {
     ['replica=3', "additional properties 'replica' not allowed"],
     ['image.pullPolicy=Sometimes', "at '/image/pullPolicy': value must be one of"],
     ['terminationGracePeriodSeconds=5', "at '/terminationGracePeriodSeconds': minimum: got 5, want 25"],
+    ['metrics.podMonitor.interval=often', "at '/metrics/podMonitor/interval': 'often' does not match pattern"],
+    ['metrics.podMonitor.port=9404', "additional properties 'port' not allowed"],
   ])('rejects %s with the schema message', (set, message) => {
     expect(() => renderChart(helm!, ['--set', set])).toThrow(message);
   });
