@@ -39,7 +39,10 @@ export interface OperatorSettings {
   namespace: string;
   /** Labels of the operator's pods. */
   podLabels: Record<string, string>;
-  /** The image for workers when spec.image is absent: the operator's own, e.g. weir:0.1.0. */
+  /**
+   * The image for workers when spec.image is absent: `--worker-image` (the chart passes `workerImage`,
+   * else its own image), else $WEIR_WORKER_IMAGE, else `weir:<version>`.
+   */
   defaultImage: string;
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
