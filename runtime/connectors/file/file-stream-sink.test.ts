@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ConnectException, SchemaBuilder, Schemas, Struct } from '../../api/index.ts';
 import type { SinkRecord, SinkTaskContext } from '../../api/index.ts';
-import { SINK_BUFFER_BYTES, valueText } from './file-stream-sink.ts';
+import { valueText } from './file-stream-sink.ts';
 import { FileStreamSinkConnector, FileStreamSinkTask } from './index.ts';
 
 let dir: string;
@@ -72,12 +72,13 @@ describe('FileStreamSinkConnector', () => {
 });
 
 describe('FileStreamSinkTask', () => {
-  test('appends one line per value; flush writes everything put before it', async () => {
+  test('appends one line per value, each batch written without waiting for flush', async () => {
     await writeFile(file, 'existing\n');
     const task = await startTask();
     await task.put([record('one'), record('둘 😀')]);
     await task.put([record(null), record('four')]);
-    expect(await readFile(file, 'utf8')).toBe('existing\n');
+    // The second put() returned once the first batch was written.
+    expect(await readFile(file, 'utf8')).toMatch(/^existing\none\n둘 😀\n/);
     await task.flush([]);
     expect(await readFile(file, 'utf8')).toBe('existing\none\n둘 😀\nnull\nfour\n');
     await task.put([record('five')]);
@@ -93,13 +94,25 @@ describe('FileStreamSinkTask', () => {
     await expect(startTask({ file: join(dir, 'missing', 'dir.txt') })).rejects.toThrow(ConnectException);
   });
 
-  test('large batches are written without waiting for flush', async () => {
+  test('large batches are written whole', async () => {
     const task = await startTask();
     const line = 'y'.repeat(99);
-    const count = Math.ceil(SINK_BUFFER_BYTES / 100) + 10;
+    const count = 20_000;
     await task.put(Array.from({ length: count }, () => record(line)));
     expect((await readFile(file, 'utf8')).length).toBe(count * 100);
     await task.stop();
+  });
+
+  test('a failed write fails the next put() and flush(), and never goes unhandled', async () => {
+    const task = await startTask();
+    await task.put([record('a')]);
+    await task.flush([]);
+    // Close the file under the task: its next write fails.
+    await (task as unknown as { handle: { close(): Promise<void> } }).handle.close();
+    await task.put([record('b')]);
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(task.put([record('c')])).rejects.toThrow(ConnectException);
+    await expect(task.flush([])).rejects.toThrow(/Couldn't write to/);
   });
 
   test('bytes are written raw, in order with text values', async () => {

@@ -1,7 +1,9 @@
 // FileStreamSink: appends each record's value and a newline to a file (or stdout), as Apache Kafka's
-// org.apache.kafka.connect.file.FileStreamSinkConnector does. put() buffers; flush() — called before
-// offsets are committed — writes everything put so far and resolves once the operating system has
-// it (no fsync, like Java's PrintStream.flush()).
+// org.apache.kafka.connect.file.FileStreamSinkConnector does. Each put() hands its records to the
+// operating system in one write (no fsync): lines show up as soon as the task receives them, as with
+// Java's PrintStream, which passes every println to the file at once. A put() returns while its write
+// is under way and waits for the previous one, so one write overlaps the next batch; flush() (before
+// offsets are committed) and stop() wait for every write.
 //
 // Values print as Java's println would where JavaScript has the same thing: strings as they are,
 // null as "null", Structs as Struct{a=1,b=x}, decimals in plain notation. Plain objects, arrays and
@@ -15,8 +17,6 @@ import type { Decimal, PartitionOffset, Props, SinkRecord } from '../../api/inde
 import { FILE_CONNECTORS_VERSION } from './version.ts';
 
 export const SINK_FILE_CONFIG = 'file';
-/** put() writes at once when this many bytes (roughly: UTF-16 units) are waiting. */
-export const SINK_BUFFER_BYTES = 1024 * 1024;
 
 export const FILE_SINK_CONFIG = new ConfigDef().define(SINK_FILE_CONFIG, {
   type: 'STRING',
@@ -98,11 +98,12 @@ export class FileStreamSinkTask extends SinkTask {
   private handle: FileHandle | null = null;
   private stdout: Writable | null = null;
   private filename: string | null = null;
-  /** Text put since the last write, in order after `parts`. */
+  /** Text of the batch being put, in order after `parts`. */
   private text = '';
-  /** Earlier output waiting to be written, when a record's value was raw bytes. */
+  /** Earlier output of the batch, when a record's value was raw bytes. */
   private parts: Buffer[] = [];
-  private waiting = 0;
+  /** The write under way; it rejects if that write (or an earlier one) failed. */
+  private writing: Promise<void> = Promise.resolve();
 
   version(): string {
     return FILE_CONNECTORS_VERSION;
@@ -129,24 +130,26 @@ export class FileStreamSinkTask extends SinkTask {
       if (value instanceof Uint8Array) {
         this.parts.push(Buffer.from(this.text, 'utf8'), Buffer.from(value), NEWLINE);
         this.text = '';
-        this.waiting += value.length + 1;
       } else {
-        const line = valueText(value) + '\n';
-        this.text += line;
-        this.waiting += line.length;
+        this.text += valueText(value) + '\n';
       }
     }
-    if (this.waiting >= SINK_BUFFER_BYTES) await this.write();
+    const previous = this.writing;
+    this.writing = this.write(previous);
+    // Handled here so a failure never goes unhandled (which would end the process); the next put(),
+    // flush() or stop() still gets it.
+    this.writing.catch(() => {});
+    await previous;
   }
 
-  /** Writes everything put so far; resolves once it is written. */
+  /** Resolves once everything put so far is written. */
   override async flush(_currentOffsets: PartitionOffset[]): Promise<void> {
-    await this.write();
+    await this.writing;
   }
 
   async stop(): Promise<void> {
     try {
-      await this.write();
+      await this.writing;
     } finally {
       const handle = this.handle;
       this.handle = null;
@@ -155,15 +158,16 @@ export class FileStreamSinkTask extends SinkTask {
     }
   }
 
-  private async write(): Promise<void> {
-    if (this.text === '' && this.parts.length === 0) return;
+  /** Writes the batch put since the last call, after `previous`. */
+  private async write(previous: Promise<void>): Promise<void> {
     const data =
       this.parts.length === 0
         ? Buffer.from(this.text, 'utf8')
         : Buffer.concat([...this.parts, Buffer.from(this.text, 'utf8')]);
     this.text = '';
     this.parts = [];
-    this.waiting = 0;
+    await previous;
+    if (data.length === 0) return;
     try {
       if (this.handle) await writeAll(this.handle, data);
       else if (this.stdout) await writeStream(this.stdout, data);
