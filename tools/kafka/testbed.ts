@@ -300,7 +300,9 @@ export async function startBroker(options: StartBrokerOptions): Promise<BrokerSt
   const logFile = join(dir, 'broker.log');
 
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
+    // As Kafka's Uuid.randomUuid(): never starting with '-', which the tool would read as a flag.
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     const format = spawnSync(
       'java',
       javaArgs(
