@@ -91,13 +91,22 @@ const patch = (name: string, spec: object) =>
 const generationOf = (name: string): number =>
   Number(kubectl(['get', 'kafkaconnector', name, '-o', 'jsonpath={.metadata.generation}']));
 
-/** The distinct verdicts of `key`'s snapshots at `generation`, in order, up to the first that starts with `last`. */
-function verdictsUntil(key: string, generation: number, last: string): string[] {
+/**
+ * A change's own outcome: `key`'s snapshots at `generation`, up to the first with the Argo CD status
+ * `outcome`, went through Progressing and none had a status in `never` (Argo CD's or kstatus').
+ */
+function expectOutcome(key: string, generation: number, outcome: string, never: RegExp): void {
   const verdicts = (snapshots.get(key) ?? [])
     .filter((s) => s.generation === generation)
     .map((s) => s.verdict);
-  const end = verdicts.findIndex((v) => v.startsWith(last));
-  return verdicts.slice(0, end + 1).filter((v, i, all) => all[i - 1] !== v);
+  const end = verdicts.findIndex((v) => v.startsWith(`${outcome}/`));
+  const before = verdicts.slice(0, end).filter((v, i, all) => all[i - 1] !== v);
+  expect(end, `${outcome} at generation ${generation}`).toBeGreaterThan(0);
+  expect(
+    before.filter((v) => never.test(v.split(':')[0]!)),
+    before.join('\n'),
+  ).toEqual([]);
+  expect(before.some((v) => v.startsWith('Progressing/InProgress'))).toBe(true);
 }
 
 const sinkLines = () => {
@@ -186,13 +195,7 @@ describe.skipIf(noGo)('examples/file-pipeline, live, through Argo CD and kstatus
     const toDegradedMs = Date.now() - brokenAt;
     expect(failed.get(sink)!.argocd!.message).toMatch(/^task 0 failed/);
     // The old task ran on after the change: no snapshot of the breaking generation may pass it.
-    const toDegraded = verdictsUntil(sink, breaking, 'Degraded/');
-    expect(toDegraded.at(-1)).toMatch(/^Degraded\/Failed/);
-    expect(
-      toDegraded.filter((v) => /Healthy|Current/.test(v.split(':')[0]!)),
-      toDegraded.join('\n'),
-    ).toEqual([]);
-    expect(toDegraded.some((v) => v.startsWith('Progressing/InProgress'))).toBe(true);
+    expectOutcome(sink, breaking, 'Degraded', /Healthy|Current/);
 
     const fixedAt = Date.now();
     patch('local-file-sink', { config: { file: '/data/test.sink.txt', topics: 'connect-test' } });
@@ -200,12 +203,7 @@ describe.skipIf(noGo)('examples/file-pipeline, live, through Argo CD and kstatus
     await until({ [sink]: 'Healthy' });
     const toHealthyMs = Date.now() - fixedAt;
     // The old failure showed after the fix: no snapshot of the fixing generation may fail it.
-    const toHealthy = verdictsUntil(sink, fixing, 'Healthy/');
-    expect(toHealthy.at(-1)).toMatch(/^Healthy\/Current/);
-    expect(
-      toHealthy.filter((v) => /Degraded|Failed/.test(v.split(':')[0]!)),
-      toHealthy.join('\n'),
-    ).toEqual([]);
+    expectOutcome(sink, fixing, 'Healthy', /Degraded|Failed/);
     console.log(
       `examples live: breaking change → Degraded in ${toDegradedMs} ms, fix → Healthy in ${toHealthyMs} ms; verdicts seen (Argo CD/kstatus: message)\n${[
         ...seen,
