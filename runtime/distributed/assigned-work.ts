@@ -7,6 +7,7 @@ import type { TargetState } from '../rest/types.ts';
 import type { ConfigSnapshot, ConfigUpdate, KafkaConfigStore } from '../storage/kafka-config-store.ts';
 import type { StatusStore } from '../storage/status-store.ts';
 import { buildStatus, restartPlan } from '../herder/status.ts';
+import { sameProps, taskConfigsChanged } from '../herder/task-configs.ts';
 import type { Worker } from '../worker/worker.ts';
 import type { ConnectorsAndTasks, TaskId } from './connect-protocol.ts';
 
@@ -23,7 +24,8 @@ export interface AssignedWorkOptions {
 export class AssignedWork {
   private readonly options: AssignedWorkOptions;
   private readonly connectors = new Map<string, Props>();
-  private readonly tasks = new Map<string, { id: TaskId; config: Props }>();
+  /** Each task with the task config and the connector config it started with. */
+  private readonly tasks = new Map<string, { id: TaskId; config: Props; connectorConfig: Props }>();
   private queue: Promise<unknown> = Promise.resolve();
   private readonly log = logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
 
@@ -93,23 +95,29 @@ export class AssignedWork {
     const config = this.snapshot.taskConfigs.get(id.connector)?.[id.task];
     const connectorProps = this.snapshot.connectors.get(id.connector);
     if (!config || !connectorProps) return;
-    this.tasks.set(key(id), { id, config });
+    this.tasks.set(key(id), { id, config, connectorConfig: connectorProps });
     this.options.worker.startTask(id, connectorProps, config, this.targetState(id.connector));
   }
 
-  /** Asks the connector for task configs and submits them when they differ from the committed ones. */
+  /**
+   * Asks the connector for task configs and submits them when they differ from the committed ones,
+   * or when the connector config changed since those were committed (the commit restarts the tasks).
+   */
   private async reconfigureTasks(name: string): Promise<void> {
     const props = this.connectors.get(name);
     if (!props) return;
     const state = this.targetState(name);
-    const committed = this.snapshot.taskConfigs.get(name) ?? [];
     // A stopped connector has no tasks; a paused one keeps its task configs.
     if (state === 'PAUSED') return;
     const wanted =
       state === 'STOPPED'
         ? []
         : await this.options.worker.connectorTaskConfigs(name, Number(props['tasks.max'] ?? '1'));
-    if (JSON.stringify(wanted) === JSON.stringify(committed) && !this.snapshot.inconsistent.has(name)) return;
+    const snapshot = this.snapshot;
+    const committed = snapshot.taskConfigs.get(name) ?? [];
+    const applied = snapshot.appliedConnectorConfigs.get(name);
+    const current = snapshot.connectors.get(name) ?? props;
+    if (!snapshot.inconsistent.has(name) && !taskConfigsChanged(committed, wanted, applied, current)) return;
     if (state === 'RUNNING' && wanted.length === 0 && committed.length > 0) return;
     this.log.info(
       { connector: name },
@@ -126,7 +134,7 @@ export class AssignedWork {
           if (!this.connectors.has(update.name)) return;
           if (update.removed) return; // the leader's next assignment revokes it
           const props = this.snapshot.connectors.get(update.name);
-          if (!props || JSON.stringify(props) === JSON.stringify(this.connectors.get(update.name))) return;
+          if (!props || sameProps(props, this.connectors.get(update.name))) return;
           await this.options.worker.stopConnector(update.name);
           this.connectors.delete(update.name);
           await this.startConnector(update.name);
@@ -151,10 +159,14 @@ export class AssignedWork {
     });
   }
 
+  /** After a commit: restarts the tasks whose task config or connector config is not the one they run with. */
   private async restartChangedTasks(name: string): Promise<void> {
     const committed = this.snapshot.taskConfigs.get(name) ?? [];
+    const connectorConfig = this.snapshot.connectors.get(name);
     const changed = [...this.tasks.values()].filter(
-      (t) => t.id.connector === name && JSON.stringify(committed[t.id.task]) !== JSON.stringify(t.config),
+      (t) =>
+        t.id.connector === name &&
+        (!sameProps(committed[t.id.task], t.config) || !sameProps(connectorConfig, t.connectorConfig)),
     );
     if (changed.length === 0) return;
     await this.options.worker.stopTasks(changed.map((t) => t.id));

@@ -33,11 +33,14 @@ import {
   validateWithHint,
 } from './validation.ts';
 import { buildStatus, restartPlan } from './status.ts';
+import { taskConfigsChanged } from './task-configs.ts';
 
 interface ConnectorEntry {
   config: Record<string, string>;
   targetState: TargetState;
   taskConfigs: Props[];
+  /** The connector config `taskConfigs` were generated from (Java's appliedConnectorConfig). */
+  appliedConfig: Props | undefined;
   type: ConnectorType;
 }
 
@@ -134,9 +137,16 @@ export class StandaloneHerder implements Herder {
       const validation = await validateConnectorConfig(this.options.plugins, full);
       assertValid(validation);
       const type = (this.worker.createConnector(full) as Connector).kind;
-      if (existing) await this.stopConnectorAndTasks(name);
+      // As Java: the connector restarts; its tasks only when their configs or the connector config changed.
+      if (existing) await this.worker.stopConnector(name);
       const targetState = existing?.targetState ?? options.initialState ?? 'RUNNING';
-      const entry: ConnectorEntry = { config: full, targetState, taskConfigs: [], type };
+      const entry: ConnectorEntry = {
+        config: full,
+        targetState,
+        taskConfigs: existing?.taskConfigs ?? [],
+        appliedConfig: existing?.appliedConfig,
+        type,
+      };
       this.entries.set(name, entry);
       await this.startConnectorAndTasks(name, entry);
       this.log.info({ connector: name }, `${existing ? 'Updated' : 'Created'} connector ${name}`);
@@ -168,18 +178,33 @@ export class StandaloneHerder implements Herder {
     });
   }
 
+  /** Starts the connector; a running one's tasks follow its configs, a paused one's stay as they are. */
   private async startConnectorAndTasks(name: string, entry: ConnectorEntry): Promise<void> {
-    const running = await this.worker.startConnector(
-      name,
-      entry.config,
-      entry.targetState === 'STOPPED' ? 'STOPPED' : entry.targetState,
-    );
+    const running = await this.worker.startConnector(name, entry.config, entry.targetState);
     if (!running || entry.targetState === 'STOPPED') {
-      entry.taskConfigs = [];
+      await this.worker.stopTasks(this.worker.taskIds(name));
+      this.setTaskConfigs(entry, []);
       return;
     }
-    if (entry.targetState === 'RUNNING') entry.taskConfigs = await this.generateTaskConfigs(name, entry);
+    if (entry.targetState === 'RUNNING') await this.updateTasks(name, entry);
+  }
+
+  private setTaskConfigs(entry: ConnectorEntry, configs: Props[]): void {
+    entry.taskConfigs = configs;
+    entry.appliedConfig = entry.config;
+  }
+
+  /**
+   * Asks the running connector for task configs; when they or the connector config changed since the
+   * tasks got theirs, restarts every task with the new ones. Returns whether it did.
+   */
+  private async updateTasks(name: string, entry: ConnectorEntry): Promise<boolean> {
+    const configs = await this.generateTaskConfigs(name, entry);
+    if (!taskConfigsChanged(entry.taskConfigs, configs, entry.appliedConfig, entry.config)) return false;
+    await this.worker.stopTasks(this.worker.taskIds(name));
+    this.setTaskConfigs(entry, configs);
     this.startTasks(name, entry);
+    return true;
   }
 
   private async generateTaskConfigs(name: string, entry: ConnectorEntry): Promise<Props[]> {
@@ -208,12 +233,7 @@ export class StandaloneHerder implements Herder {
 
   private async reconfigureTasks(name: string): Promise<void> {
     const entry = this.entries.get(name);
-    if (!entry || entry.targetState !== 'RUNNING') return;
-    const configs = await this.generateTaskConfigs(name, entry);
-    if (JSON.stringify(configs) === JSON.stringify(entry.taskConfigs)) return;
-    await this.worker.stopTasks(this.worker.taskIds(name));
-    entry.taskConfigs = configs;
-    this.startTasks(name, entry);
+    if (entry?.targetState === 'RUNNING') await this.updateTasks(name, entry);
   }
 
   async connectorStatus(name: string): Promise<ConnectorStateInfo> {
@@ -256,7 +276,7 @@ export class StandaloneHerder implements Herder {
         plan.tasks.length === entry.taskConfigs.length &&
         entry.targetState === 'RUNNING'
       ) {
-        entry.taskConfigs = await this.generateTaskConfigs(name, entry);
+        this.setTaskConfigs(entry, await this.generateTaskConfigs(name, entry));
       }
       if (!plan.connector) await this.worker.stopTasks(plan.tasks.map((task) => ({ connector: name, task })));
       for (const task of plan.tasks) {
@@ -287,7 +307,7 @@ export class StandaloneHerder implements Herder {
       entry.targetState = state;
       if (state === 'STOPPED') {
         await this.stopConnectorAndTasks(name);
-        entry.taskConfigs = [];
+        this.setTaskConfigs(entry, []);
         await this.worker.startConnector(name, entry.config, 'STOPPED');
         return;
       }
@@ -297,12 +317,9 @@ export class StandaloneHerder implements Herder {
         return;
       }
       await this.worker.transitionConnector(name, state);
-      if (state === 'RUNNING' && entry.taskConfigs.length === 0) {
-        entry.taskConfigs = await this.generateTaskConfigs(name, entry);
-        this.startTasks(name, entry);
-      } else {
+      // Resumed tasks restart instead when the connector config changed while they were paused.
+      if (state !== 'RUNNING' || !(await this.updateTasks(name, entry)))
         this.worker.setTaskTargetState(name, state);
-      }
     });
   }
 
