@@ -1,7 +1,14 @@
 // Worker settings with Apache Kafka Connect's names and defaults (WorkerConfig, StandaloneConfig,
 // DistributedConfig). Unknown keys pass through: producer.*, consumer.*, admin.* and client settings.
-import { ConfigDef, Validators } from '../api/index.ts';
+import { ConfigDef, Validators, invalid } from '../api/index.ts';
 import { ConfigException } from '../api/index.ts';
+import {
+  ALLOWLIST_SETTING,
+  parseOverridePolicy,
+  policyName,
+  POLICY_SETTING,
+  type ClientOverridePolicy,
+} from './client-overrides.ts';
 
 const common = (): ConfigDef =>
   new ConfigDef()
@@ -67,11 +74,22 @@ const common = (): ConfigDef =>
     .define('topic.tracking.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
     .define('topic.tracking.allow.reset', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
     .define('topic.creation.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
-    .define('connector.client.config.override.policy', {
+    .define(POLICY_SETTING, {
       type: 'STRING',
       defaultValue: 'All',
-      validator: Validators.in('All', 'None', 'Principal'),
+      validator: (name, value) => {
+        if (policyName(String(value)) === undefined)
+          invalid(name, value, 'must be All, None, Principal or Allowlist (or their class names)');
+      },
       importance: 'MEDIUM',
+      documentation:
+        'Which producer.override.*, consumer.override.* and admin.override.* settings connectors may set: All, None, Principal (security.protocol, sasl.mechanism, sasl.jaas.config) or Allowlist.',
+    })
+    .define(ALLOWLIST_SETTING, {
+      type: 'LIST',
+      defaultValue: '',
+      importance: 'MEDIUM',
+      documentation: 'The client settings connectors may override under the Allowlist policy.',
     })
     .define('config.providers', { type: 'LIST', defaultValue: '', importance: 'LOW' })
     .define('weir.rest.token', {
@@ -225,6 +243,8 @@ export interface WorkerConfig {
   readonly restToken: string | null;
   /** Port of GET /metrics, or null for none. */
   readonly metricsPort: number | null;
+  /** Which client settings connectors may override (connector.client.config.override.policy). */
+  readonly clientOverridePolicy: ClientOverridePolicy;
 }
 
 /** Parses worker settings; throws a ConfigException listing every problem. */
@@ -252,5 +272,6 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, def: 
     offsetStorageFileFilename: (v['offset.storage.file.filename'] as string | undefined) ?? undefined,
     restToken: (v['weir.rest.token'] as string | null) ?? process.env.WEIR_REST_TOKEN ?? null,
     metricsPort: (v['weir.metrics.port'] as number | null) ?? null,
+    clientOverridePolicy: parseOverridePolicy(v[POLICY_SETTING] as string, v[ALLOWLIST_SETTING] as string[]),
   };
 }

@@ -19,14 +19,17 @@ export function mustBeStopped(name: string): WeirError {
   );
 }
 
-function withAdmin<T>(worker: WorkerConfig, run: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Admin(baseClientOptions(worker, 'connect-offsets-admin'));
+/** An admin client with the worker's admin settings and the connector's admin.override.* (as Java's). */
+function withAdmin<T>(worker: WorkerConfig, props: Props, run: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Admin(baseClientOptions(worker, 'connect-offsets-admin', 'admin', props));
   return run(admin).finally(() => admin.close());
 }
 
+/** `props`: the connector config, placeholders resolved. */
 export async function readOffsets(
   connector: Connector,
   name: string,
+  props: Props,
   offsets: OffsetStore,
   worker: WorkerConfig,
 ): Promise<ConnectorOffsets> {
@@ -38,7 +41,7 @@ export async function readOffsets(
       })),
     };
   }
-  const groups = await withAdmin(worker, (admin) =>
+  const groups = await withAdmin(worker, props, (admin) =>
     admin.listConsumerGroupOffsets({ groups: [`connect-${name}`] }),
   );
   const out: ConnectorOffsets = { offsets: [] };
@@ -77,7 +80,7 @@ function parseSinkOffsets(
   });
 }
 
-/** Alters (or, with `reset`, removes) offsets; the connector must already be STOPPED. */
+/** Alters (or, with `reset`, removes) offsets; the connector must already be STOPPED. `props` as for readOffsets. */
 export async function writeOffsets(
   connector: Connector,
   name: string,
@@ -106,7 +109,7 @@ export async function writeOffsets(
     return message;
   }
   const group = `connect-${name}`;
-  await withAdmin(worker, async (admin) => {
+  await withAdmin(worker, props, async (admin) => {
     const current = await admin.listConsumerGroupOffsets({ groups: [group] });
     const sinkOffsets = reset
       ? (current[0]?.topics ?? []).flatMap((t) =>

@@ -319,11 +319,17 @@ export class DistributedHerder implements Herder {
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const props = this.props(name);
     await this.o.offsets.readToEnd();
-    return readOffsets(this.connectorOf(props), name, this.o.offsets, this.o.config);
+    return readOffsets(
+      this.connectorOf(props),
+      name,
+      this.worker.resolveConfig(props),
+      this.o.offsets,
+      this.o.config,
+    );
   }
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
-    return validateWithHint(this.o.plugins, pluginHint, config);
+    return validateWithHint(this.o.plugins, pluginHint, config, this.o.config.clientOverridePolicy);
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
@@ -346,7 +352,7 @@ export class DistributedHerder implements Herder {
     const exists = this.o.configs.snapshot().connectors.has(name);
     if (exists && !options.allowReplace) throw alreadyExists(`Connector ${name} already exists`);
     const full = { ...config, name };
-    assertValid(await validateConnectorConfig(this.o.plugins, full));
+    assertValid(await validateConnectorConfig(this.o.plugins, full, this.o.config.clientOverridePolicy));
     await this.o.configs.putConnectorConfig(name, full, exists ? undefined : options.initialState);
     await this.o.configs.readToEnd();
     return { created: !exists, info: await this.connectorInfo(name) };
@@ -425,7 +431,8 @@ export class DistributedHerder implements Herder {
     const props = this.props(name);
     if (this.o.configs.snapshot().targetStates.get(name) !== 'STOPPED') throw mustBeStopped(name);
     await this.o.offsets.readToEnd();
-    return writeOffsets(this.connectorOf(props), name, props, body, this.o.offsets, this.o.config);
+    const resolved = this.worker.resolveConfig(props);
+    return writeOffsets(this.connectorOf(props), name, resolved, body, this.o.offsets, this.o.config);
   }
 
   alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {

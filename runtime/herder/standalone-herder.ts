@@ -134,7 +134,11 @@ export class StandaloneHerder implements Herder {
       const existing = this.entries.get(name);
       if (existing && !options.allowReplace) throw alreadyExists(`Connector ${name} already exists`);
       const full = { ...config, name };
-      const validation = await validateConnectorConfig(this.options.plugins, full);
+      const validation = await validateConnectorConfig(
+        this.options.plugins,
+        full,
+        this.options.config.clientOverridePolicy,
+      );
       assertValid(validation);
       const type = (this.worker.createConnector(full) as Connector).kind;
       // As Java: the connector restarts; its tasks only when their configs or the connector config changed.
@@ -355,6 +359,7 @@ export class StandaloneHerder implements Herder {
     return readOffsets(
       this.worker.createConnector(entry.config),
       name,
+      this.worker.resolveConfig(entry.config),
       this.options.offsets,
       this.options.config,
     );
@@ -367,7 +372,7 @@ export class StandaloneHerder implements Herder {
       return writeOffsets(
         this.worker.createConnector(entry.config),
         name,
-        entry.config,
+        this.worker.resolveConfig(entry.config),
         body,
         this.options.offsets,
         this.options.config,
@@ -383,7 +388,12 @@ export class StandaloneHerder implements Herder {
   }
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
-    return validateWithHint(this.options.plugins, pluginHint, config);
+    return validateWithHint(
+      this.options.plugins,
+      pluginHint,
+      config,
+      this.options.config.clientOverridePolicy,
+    );
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {

@@ -4,6 +4,13 @@
 import type { ConfigDef, ConfigKey, ConfigValue, Connector } from '../api/index.ts';
 import { renderConfigValue } from '../api/index.ts';
 import {
+  clientOverrides,
+  clientsOf,
+  overridePrefix,
+  refusal,
+  type ClientOverridePolicy,
+} from '../config/client-overrides.ts';
+import {
   connectorConfigDef,
   sinkConnectorConfigDef,
   sinkTopicsProblems,
@@ -96,10 +103,62 @@ function extraProblems(
   return problems;
 }
 
+/** Client settings Java's client ConfigDefs type PASSWORD: validate shows them as [hidden]. */
+const CLIENT_PASSWORDS = new Set([
+  'sasl.jaas.config',
+  'ssl.key.password',
+  'ssl.keystore.password',
+  'ssl.keystore.key',
+  'ssl.keystore.certificate.chain',
+  'ssl.truststore.password',
+  'ssl.truststore.certificates',
+]);
+
+/**
+ * The connector's client overrides for the clients it uses, each with the policy's verdict, as Java's
+ * validateClientOverrides lists them (after the connector's own settings).
+ */
+function clientOverrideInfos(
+  config: Record<string, string>,
+  kind: 'source' | 'sink',
+  policy: ClientOverridePolicy,
+): ConfigInfos['configs'] {
+  return clientsOf(kind, config).flatMap((client) =>
+    Object.entries(clientOverrides(config, client)).map(([setting, value]) => {
+      const name = `${overridePrefix(client)}${setting}`;
+      const password = CLIENT_PASSWORDS.has(setting);
+      const problem = refusal(policy, client, setting);
+      return {
+        definition: {
+          name,
+          type: password ? 'PASSWORD' : 'STRING',
+          required: false,
+          default_value: null,
+          importance: 'LOW',
+          documentation: `Overrides ${setting} for the connector's ${client} (as connector.client.config.override.policy allows).`,
+          group: null,
+          order_in_group: -1,
+          width: 'NONE',
+          display_name: name,
+          dependents: [],
+        },
+        value: {
+          name,
+          value: password ? '[hidden]' : value,
+          recommended_values: [],
+          errors: problem ? [problem] : [],
+          visible: true,
+        },
+      };
+    }),
+  );
+}
+
 /** Validates a connector config; throws only when there is no usable connector.class. */
 export async function validateConnectorConfig(
   plugins: PluginRegistry,
   config: Record<string, string>,
+  policy: ClientOverridePolicy,
 ): Promise<ConfigInfos> {
   const className = config['connector.class']?.trim();
   if (!className) {
@@ -152,7 +211,7 @@ export async function validateConnectorConfig(
       });
     }
   }
-  const configs = [...results.values()].map(({ key, value }) => ({
+  const configs: ConfigInfos['configs'] = [...results.values()].map(({ key, value }) => ({
     definition: configKeyInfo(key),
     value: {
       name: value.name,
@@ -164,6 +223,7 @@ export async function validateConnectorConfig(
       visible: value.visible,
     },
   }));
+  configs.push(...clientOverrideInfos(config, connector.kind, policy));
   const groups = [...new Set([...frameworkDef.groups(), ...(ownDef?.groups() ?? [])])];
   return {
     // Java echoes connector.class as given (an alias stays an alias).
@@ -190,10 +250,11 @@ export function validateWithHint(
   plugins: PluginRegistry,
   pluginHint: string | null,
   config: Record<string, string>,
+  policy: ClientOverridePolicy,
 ): Promise<ConfigInfos> {
   const withClass =
     pluginHint && !config['connector.class'] ? { ...config, 'connector.class': pluginHint } : config;
-  return validateConnectorConfig(plugins, withClass);
+  return validateConnectorConfig(plugins, withClass, policy);
 }
 
 /** GET /connector-plugins: every plugin, or connectors only, sorted by class. */

@@ -1,6 +1,8 @@
-// Kafka client settings for the clients a worker creates, from the worker's settings (and the
-// connector's producer.override.* / consumer.override.*, which the override policy allows).
+// Kafka client settings for the clients a worker creates, from the worker's settings and, for a
+// connector's clients, its producer.override.* / consumer.override.* / admin.override.* as far as the
+// workers' connector.client.config.override.policy allows.
 import type { Props } from '../api/index.ts';
+import { allowedOverrides, type ClientKind } from '../config/client-overrides.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { securityOptions, type SecurityOptions } from './kafka-security.ts';
 
@@ -13,20 +15,36 @@ export interface ClientBase extends SecurityOptions {
 }
 
 /**
- * Options every client shares. Security settings come from the worker's own (security.protocol,
- * sasl.*, ssl.*), overridden by those under `kind.` (producer., consumer., admin.) as in Java.
+ * One kind of client's own settings: the worker's under `kind.` (producer., consumer., admin.), then
+ * the connector's under `kind.override.`. Throws when the override policy refuses one of those.
+ */
+export function clientSettings(
+  worker: WorkerConfig,
+  kind: ClientKind,
+  connector?: Props,
+): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(worker.originals)) {
+    if (key.startsWith(`${kind}.`)) settings[key.slice(kind.length + 1)] = value;
+  }
+  if (connector) Object.assign(settings, allowedOverrides(worker.clientOverridePolicy, connector, kind));
+  return settings;
+}
+
+/**
+ * Options every client shares. Security settings (security.protocol, sasl.*, ssl.*) are the worker's
+ * own, overridden by those of the client's kind (see clientSettings): a connector may log in as
+ * another principal than its worker.
  */
 export function baseClientOptions(
   worker: WorkerConfig,
   clientId: string,
-  kind?: 'producer' | 'consumer' | 'admin',
+  kind?: ClientKind,
+  connector?: Props,
 ): ClientBase {
-  const settings: Record<string, string> = { ...worker.originals };
-  if (kind) {
-    for (const [key, value] of Object.entries(worker.originals)) {
-      if (key.startsWith(`${kind}.`)) settings[key.slice(kind.length + 1)] = value;
-    }
-  }
+  const settings = kind
+    ? { ...worker.originals, ...clientSettings(worker, kind, connector) }
+    : worker.originals;
   return {
     clientId: worker.clientId ? `${worker.clientId}-${clientId}` : clientId,
     bootstrapBrokers: worker.bootstrapServers,
@@ -36,37 +54,28 @@ export function baseClientOptions(
   };
 }
 
-function override(
-  worker: WorkerConfig,
-  connector: Props,
-  kind: 'producer' | 'consumer',
-  key: string,
-): string | undefined {
-  return connector[`${kind}.override.${key}`] ?? worker.originals[`${kind}.${key}`];
-}
-
 export function producerOptions(worker: WorkerConfig, connector: Props, clientId: string) {
-  const acks = override(worker, connector, 'producer', 'acks') ?? 'all';
+  const own = clientSettings(worker, 'producer', connector);
+  const acks = own['acks'] ?? 'all';
   return {
-    ...baseClientOptions(worker, clientId, 'producer'),
+    ...baseClientOptions(worker, clientId, 'producer', connector),
     acks: acks === 'all' ? -1 : Number(acks),
     autocreateTopics: true,
   };
 }
 
 export function consumerOptions(worker: WorkerConfig, connector: Props, clientId: string, groupId: string) {
+  const own = clientSettings(worker, 'consumer', connector);
   return {
-    ...baseClientOptions(worker, clientId, 'consumer'),
+    ...baseClientOptions(worker, clientId, 'consumer', connector),
     groupId,
-    sessionTimeout: Number(override(worker, connector, 'consumer', 'session.timeout.ms') ?? 45000),
-    heartbeatInterval: Number(override(worker, connector, 'consumer', 'heartbeat.interval.ms') ?? 3000),
-    maxWaitTime: Number(override(worker, connector, 'consumer', 'fetch.max.wait.ms') ?? 500),
+    sessionTimeout: Number(own['session.timeout.ms'] ?? 45000),
+    heartbeatInterval: Number(own['heartbeat.interval.ms'] ?? 3000),
+    maxWaitTime: Number(own['fetch.max.wait.ms'] ?? 500),
     // Java's fetch limits (fetch.max.bytes 50 MiB, max.partition.fetch.bytes 1 MiB). Without the
     // per-partition one, @platformatic/kafka asks for up to maxBytes per partition, and one fetch of a
     // backlog turns into hundreds of thousands of buffered messages (measured: 800 MB RSS for 1M).
-    maxBytes: Number(override(worker, connector, 'consumer', 'fetch.max.bytes') ?? 52_428_800),
-    maxBytesPerPartition: Number(
-      override(worker, connector, 'consumer', 'max.partition.fetch.bytes') ?? 1_048_576,
-    ),
+    maxBytes: Number(own['fetch.max.bytes'] ?? 52_428_800),
+    maxBytesPerPartition: Number(own['max.partition.fetch.bytes'] ?? 1_048_576),
   };
 }

@@ -86,7 +86,10 @@ export class SinkTaskRunner extends WorkerTask {
     const { connectorProps, worker, id } = this.options;
     const listed = splitList(connectorProps['topics']);
     const regex = connectorProps['topics.regex']?.trim();
-    const admin = new Admin(baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`));
+    // On the consumer's behalf (Java's consumer asks for the metadata itself): its login, not the worker's.
+    const admin = new Admin(
+      baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`, 'consumer', connectorProps),
+    );
     try {
       if (regex) {
         const pattern = new RegExp(`^(?:${regex})$`);
@@ -400,11 +403,12 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   private async leaveGroupOutOfBand(groupId: string, memberId: string): Promise<void> {
-    const { worker, id } = this.options;
+    const { worker, id, connectorProps } = this.options;
     const { tls, sasl, clientId } = baseClientOptions(
       worker,
       `connector-leave-${id.connector}-${id.task}`,
       'consumer',
+      connectorProps,
     );
     const client = new KafkaGroupClient({
       bootstrapBrokers: worker.bootstrapServers,

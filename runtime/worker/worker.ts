@@ -3,6 +3,7 @@
 // the worker only does it.
 import type { Logger } from 'pino';
 import type { Connector, Props, SinkTask, SourceTask } from '../api/index.ts';
+import { allowedOverrides } from '../config/client-overrides.ts';
 import { configProviders, resolvePlaceholders, type ConfigProvider } from '../config/config-providers.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { traceOf } from '../errors.ts';
@@ -59,9 +60,15 @@ export class Worker {
     this.config = options.config;
     this.providers = configProviders(options.config.originals);
     this.metrics = options.metrics ?? new ConnectMetrics();
+    if (options.config.clientOverridePolicy.name === 'Principal') {
+      this.log.warn(
+        'connector.client.config.override.policy=Principal is deprecated (as in Apache Kafka 4.3): use Allowlist with connector.client.config.override.allowlist=sasl.jaas.config,sasl.mechanism,security.protocol',
+      );
+    }
   }
 
-  private resolve(props: Props): Props {
+  /** The connector config with its ${provider:path:key} placeholders resolved, as its instances see it. */
+  resolveConfig(props: Props): Props {
     return resolvePlaceholders(props, this.providers);
   }
 
@@ -101,7 +108,7 @@ export class Worker {
     let instance: Connector;
     try {
       instance = this.createConnector(props);
-      props = this.resolve(props);
+      props = this.resolveConfig(props);
     } catch (error) {
       this.metrics.recordConnectorStartup(false);
       this.reportConnector(name, 'FAILED', traceOf(error));
@@ -243,9 +250,15 @@ export class Worker {
     });
     let runner: WorkerTask;
     try {
-      connectorProps = this.resolve(connectorProps);
-      taskProps = this.resolve(taskProps);
+      connectorProps = this.resolveConfig(connectorProps);
+      taskProps = this.resolveConfig(taskProps);
       const plugin = this.createConnector(connectorProps);
+      // Client overrides the policy refuses fail the task before it starts, as in Java.
+      allowedOverrides(
+        this.config.clientOverridePolicy,
+        connectorProps,
+        plugin.kind === 'source' ? 'producer' : 'consumer',
+      );
       const taskClass = plugin.taskClass() as new () => SourceTask | SinkTask;
       const common = {
         id,
