@@ -52,6 +52,20 @@ describe('the test bed broker’s secure listeners', () => {
     ]);
   });
 
+  it('turns on the StandardAuthorizer when asked, PLAINTEXT clients as super users', () => {
+    const props = secureListenerProperties(
+      { listeners: ['SASL_PLAINTEXT'], users: { alice: 'pw-a' }, authorizer: true },
+      '10.0.0.1',
+      { SASL_PLAINTEXT: 9093 },
+      undefined,
+    );
+    expect(props.lines.slice(-3)).toEqual([
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'super.users=User:ANONYMOUS',
+      'allow.everyone.if.no.acl.found=true',
+    ]);
+  });
+
   it('makes a CA, a broker certificate naming the host and a client certificate, signed by it', () => {
     const files = testCertificates(join(dir, 'tls'), '10.0.0.1');
     const ca = new X509Certificate(readFileSync(files.caFile));

@@ -27,6 +27,11 @@ export interface BrokerSecurityOptions {
   listeners: SecureListener[];
   /** name → password, for PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 alike. */
   users?: Record<string, string>;
+  /**
+   * Kafka's StandardAuthorizer with ACLs: a topic or group with ACLs is open only to the principals
+   * they name, one without stays open to all; PLAINTEXT clients (User:ANONYMOUS) may do anything.
+   */
+  authorizer?: boolean;
 }
 
 /** PEM files of the test CA, the broker's certificate and a client certificate (for MTLS). */
@@ -162,6 +167,13 @@ export function secureListenerProperties(
         `${prefix}.${scram}.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;`,
       );
     }
+  }
+  if (security.authorizer) {
+    lines.push(
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      'super.users=User:ANONYMOUS',
+      'allow.everyone.if.no.acl.found=true',
+    );
   }
   if (certificates) {
     lines.push(
