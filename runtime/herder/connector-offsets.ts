@@ -1,5 +1,5 @@
 // The offsets endpoints' logic, shared by herders: source offsets live in the offset store, sink
-// offsets in the connector's consumer group connect-<name>.
+// offsets in the connector's consumer group (connect-<name> unless consumer.override.group.id says otherwise).
 import { Admin } from '@platformatic/kafka';
 import type { Connector, OffsetMap, Props } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
@@ -7,7 +7,7 @@ import type { WeirError } from '../errors.ts';
 import { badRequest } from '../errors.ts';
 import type { ConnectorOffsets } from '../rest/types.ts';
 import type { OffsetStore } from '../storage/offset-store.ts';
-import { baseClientOptions } from '../worker/kafka-clients.ts';
+import { baseClientOptions, sinkGroupId } from '../worker/kafka-clients.ts';
 
 const KAFKA_TOPIC = 'kafka_topic';
 const KAFKA_PARTITION = 'kafka_partition';
@@ -42,7 +42,7 @@ export async function readOffsets(
     };
   }
   const groups = await withAdmin(worker, props, (admin) =>
-    admin.listConsumerGroupOffsets({ groups: [`connect-${name}`] }),
+    admin.listConsumerGroupOffsets({ groups: [sinkGroupId(worker, props, name)] }),
   );
   const out: ConnectorOffsets = { offsets: [] };
   for (const topic of groups[0]?.topics ?? []) {
@@ -108,7 +108,7 @@ export async function writeOffsets(
     await offsets.set(entries.map((e) => ({ connector: name, partition: e.partition, offset: e.offset })));
     return message;
   }
-  const group = `connect-${name}`;
+  const group = sinkGroupId(worker, props, name);
   await withAdmin(worker, props, async (admin) => {
     const current = await admin.listConsumerGroupOffsets({ groups: [group] });
     const sinkOffsets = reset

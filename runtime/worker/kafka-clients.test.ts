@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseWorkerConfig, standaloneWorkerConfigDef } from '../config/worker-config.ts';
-import { baseClientOptions, consumerOptions, producerOptions } from './kafka-clients.ts';
+import { baseClientOptions, consumerOptions, producerOptions, sinkGroupId } from './kafka-clients.ts';
 
 const jaas = (user: string) =>
   `org.apache.kafka.common.security.scram.ScramLoginModule required username="${user}" password="${user}-secret";`;
@@ -66,5 +66,11 @@ describe("connector clients: the worker's settings with the connector's override
     expect(() =>
       consumerOptions(principal, { 'consumer.override.session.timeout.ms': '1000' }, 'c', 'g'),
     ).toThrow(/'Principal' policy does not allow 'session.timeout.ms'/);
+  });
+
+  it("names a sink's consumer group connect-<name>, or as consumer.override.group.id says", () => {
+    expect(sinkGroupId(worker(), {}, 'orders')).toBe('connect-orders');
+    expect(sinkGroupId(worker(), { 'consumer.override.group.id': 'legacy' }, 'orders')).toBe('legacy');
+    expect(sinkGroupId(worker({ 'consumer.group.id': 'shared' }), {}, 'orders')).toBe('shared');
   });
 });

@@ -64,6 +64,14 @@ export function producerOptions(worker: WorkerConfig, connector: Props, clientId
   };
 }
 
+/**
+ * A sink connector's consumer group: connect-<name>, unless the worker's consumer.group.id or the
+ * connector's consumer.override.group.id says otherwise (as in Java).
+ */
+export function sinkGroupId(worker: WorkerConfig, connector: Props, name: string): string {
+  return clientSettings(worker, 'consumer', connector)['group.id'] ?? `connect-${name}`;
+}
+
 export function consumerOptions(worker: WorkerConfig, connector: Props, clientId: string, groupId: string) {
   const own = clientSettings(worker, 'consumer', connector);
   return {

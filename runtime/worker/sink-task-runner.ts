@@ -17,7 +17,7 @@ import type { SinkTaskMetrics } from '../metrics/task-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { KafkaGroupClient } from '../distributed/coordinator-client.ts';
-import { baseClientOptions, consumerOptions } from './kafka-clients.ts';
+import { baseClientOptions, consumerOptions, sinkGroupId } from './kafka-clients.ts';
 import {
   createConverters,
   splitList,
@@ -161,7 +161,7 @@ export class SinkTaskRunner extends WorkerTask {
         worker,
         connectorProps,
         `connector-consumer-${id.connector}-${id.task}`,
-        `connect-${id.connector}`,
+        sinkGroupId(worker, connectorProps, id.connector),
       ),
     );
     this.consumer.on(
