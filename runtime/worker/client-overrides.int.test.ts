@@ -13,6 +13,7 @@ import {
   Producer,
   ResourcePatternTypes,
   ResourceTypes,
+  type ResourceTypeValue,
   stringDeserializers,
   stringSerializers,
 } from '@platformatic/kafka';
@@ -59,7 +60,7 @@ async function bobsTopic(connector: string): Promise<string> {
   const admin = new Admin({ clientId: 'test-admin', bootstrapBrokers: [broker.bootstrap] });
   try {
     await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
-    const allowBob = (resourceType: number, resourceName: string) => ({
+    const allowBob = (resourceType: ResourceTypeValue, resourceName: string) => ({
       resourceType,
       resourceName,
       resourcePatternType: ResourcePatternTypes.LITERAL,
@@ -165,11 +166,10 @@ describe('a sink connector logging in as its own principal', () => {
       "The 'None' policy does not allow 'sasl.jaas.config' to be overridden in the connector configuration. " +
         'Remove consumer.override.sasl.jaas.config or allow it with connector.client.config.override.policy on the workers.',
     );
-    const validated = await http(
-      'PUT',
-      `${weir.url}/connector-plugins/FileStreamSink/config/validate`,
-      { ...config, name: 'refused' },
-    );
+    const validated = await http('PUT', `${weir.url}/connector-plugins/FileStreamSink/config/validate`, {
+      ...config,
+      name: 'refused',
+    });
     const body = validated.body as {
       error_count: number;
       configs: { value: { name: string; value: string; errors: string[] } }[];
