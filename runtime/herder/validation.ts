@@ -139,7 +139,7 @@ function clientOverrideInfos(
           group: null,
           order_in_group: -1,
           width: 'NONE',
-          display_name: name,
+          display_name: setting,
           dependents: [],
         },
         value: {
