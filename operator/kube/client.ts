@@ -101,6 +101,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** The Accept header; default `application/json`. */
+  accept?: string;
   /** Whole-request timeout; default 30 s. */
   timeoutMs?: number;
 }
@@ -138,7 +140,7 @@ export class KubeClient {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
     const ctx = new RequestContext(url.toString(), method);
-    ctx.setHeaderParam('Accept', 'application/json');
+    ctx.setHeaderParam('Accept', options.accept ?? 'application/json');
     if (options.body !== undefined) {
       ctx.setHeaderParam('Content-Type', options.contentType ?? 'application/json');
       ctx.setBody(JSON.stringify(options.body));

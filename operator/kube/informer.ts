@@ -5,7 +5,7 @@
 // reset, 5xx, auth) logs a warning and retries with capped exponential back-off — for ever, until
 // stop(). Strimzi #9497 (resources silently stop reconciling) is what this must never do: the loop
 // has no exit but stop(), handler errors are caught, and healthy() / lastSyncTime feed /readyz.
-import { Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { logger } from '../../runtime/logging.ts';
 import { objectKey, resourcePath, type KubeClient, type ListResult, type ResourceType } from './client.ts';
 import { Reflector, type ReflectorHost } from './reflector.ts';
@@ -72,16 +72,47 @@ export interface InformerOptions<T> {
   backoff?: { initialMs?: number; maxMs?: number };
   /** List page size; default 500. */
   pageSize?: number;
+  /**
+   * Lists and watches metadata only (PartialObjectMetadata: names, labels, resourceVersion, …; no
+   * data or spec): for a type whose objects the operator only needs to notice, such as Secrets.
+   */
+  metadataOnly?: boolean;
   /** Lists and watches through this instead of the API server (tests). */
   source?: ListWatchSource<T>;
 }
 
-/** Lists and watches `type` through `client`. */
-export function apiServerSource<T>(client: KubeClient, type: ResourceType): ListWatchSource<T> {
-  const watcher = new Watch(client.kubeConfig);
+/** Accept headers that make the API server answer with metadata only: a list, and watch events. */
+export const PARTIAL_OBJECT_METADATA_LIST =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const PARTIAL_OBJECT_METADATA = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+
+/** `config`, with `accept` set on every request it authenticates (Watch takes no headers of its own). */
+function withAccept(config: KubeConfig, accept: string): KubeConfig {
+  const wrapped = Object.create(config) as KubeConfig;
+  wrapped.applySecurityAuthentication = async (ctx) => {
+    await config.applySecurityAuthentication(ctx);
+    ctx.setHeaderParam('Accept', accept);
+  };
+  return wrapped;
+}
+
+/** Lists and watches `type` through `client` (metadata only, when asked). */
+export function apiServerSource<T>(
+  client: KubeClient,
+  type: ResourceType,
+  options: { metadataOnly?: boolean } = {},
+): ListWatchSource<T> {
+  const metadataOnly = options.metadataOnly === true;
+  const watcher = new Watch(
+    metadataOnly ? withAccept(client.kubeConfig, PARTIAL_OBJECT_METADATA) : client.kubeConfig,
+  );
   return {
     list: (namespace, query) =>
-      client.request<ListResult<T>>('GET', resourcePath(type, namespace), { query, timeoutMs: 60_000 }),
+      client.request<ListResult<T>>('GET', resourcePath(type, namespace), {
+        query,
+        timeoutMs: 60_000,
+        ...(metadataOnly ? { accept: PARTIAL_OBJECT_METADATA_LIST } : {}),
+      }),
     watch: async (namespace, query, onEvent, onDone) => {
       const controller = await watcher.watch(
         resourcePath(type, namespace),
@@ -100,7 +131,8 @@ export function makeInformer<T extends KubernetesObject>(
   type: ResourceType,
   options: InformerOptions<T> = {},
 ): Informer<T> {
-  const source = options.source ?? (client && apiServerSource<T>(client, type));
+  const source =
+    options.source ?? (client && apiServerSource<T>(client, type, { metadataOnly: options.metadataOnly }));
   if (!source) throw new Error('makeInformer needs a client or a source');
   return new ListWatchInformer<T>(type, source, options);
 }
@@ -132,7 +164,9 @@ class ListWatchInformer<T extends KubernetesObject> implements Informer<T>, Refl
         ? [undefined]
         : [...new Set([options.namespaces].flat())];
     this.name =
-      `${type.plural}.${type.apiVersion}` + (options.labelSelector ? `[${options.labelSelector}]` : '');
+      `${type.plural}.${type.apiVersion}` +
+      (options.labelSelector ? `[${options.labelSelector}]` : '') +
+      (options.metadataOnly ? '[metadata]' : '');
     this.log = logger('weir.operator.informer').child({ informer: this.name });
     this.reflectors = scopes.map((ns) => new Reflector(this, ns));
   }
