@@ -55,4 +55,9 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv.slice(2)).catch(reportStartupError);
+await main(process.argv.slice(2)).catch((error: unknown) => {
+  reportStartupError(error);
+  // What a failed start left open (the metrics listener, client sockets) must not keep the process
+  // alive: the worker exits with its one line, and a pod shows the failure at once.
+  process.exit();
+});
