@@ -1,7 +1,10 @@
 // One container's life: start, probes, exits, restarts by restartPolicy with the kubelet's back-off
 // (immediately, then 10 s doubling to 5 min, reset after 10 min of running), and stop with SIGTERM,
-// the grace period, then SIGKILL. Reports its state in the shape of a V1ContainerStatus.
+// the grace period, then SIGKILL. Reports its state in the shape of a V1ContainerStatus; with
+// terminationMessagePolicy FallbackToLogsOnError, a run that exits with an error gets the end of
+// its log as the termination message, as the kubelet does.
 import type { ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { V1Container, V1ContainerState, V1ContainerStatus } from '@kubernetes/client-node';
 import { ContainerConfigError } from './env.ts';
 import { exitCodeOf, signalGroup } from './process.ts';
@@ -26,6 +29,35 @@ export interface ContainerOptions {
   backoffMaxMs?: number;
   /** Init containers run to completion and have no probes. */
   init?: boolean;
+  /** The file the container's output is appended to, run after run. */
+  logFile?: string;
+}
+
+/** The kubelet's limits for a termination message taken from the log. */
+const FALLBACK_LINES = 80;
+const FALLBACK_BYTES = 2048;
+
+const fileSize = (file: string): number => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** The last 80 lines, at most 2048 bytes, of what one run wrote to `file` from byte `from` on. */
+export function logTail(file: string, from: number): string {
+  const size = fileSize(file);
+  const start = Math.max(from, size - FALLBACK_BYTES);
+  if (size <= start) return '';
+  const buffer = Buffer.alloc(size - start);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('utf8').trimEnd().split('\n').slice(-FALLBACK_LINES).join('\n');
 }
 
 const iso = (ms: number): Date => new Date(Math.floor(ms / 1000) * 1000);
@@ -40,6 +72,8 @@ export class ContainerRunner {
   private process: ChildProcess | undefined;
   private env: Record<string, string> = {};
   private startedAt = 0;
+  /** Where this run's output starts in the log file. */
+  private logFrom = 0;
   private restartAt: number | undefined;
   private backoffMs = 0;
   private stopping = false;
@@ -76,6 +110,7 @@ export class ContainerRunner {
     this.starting = true;
     this.restartAt = undefined;
     try {
+      if (this.options.logFile) this.logFrom = fileSize(this.options.logFile);
       const launched = await this.options.launch();
       if (this.stopping) {
         signalGroup(launched.child.pid, 'SIGKILL');
@@ -128,8 +163,20 @@ export class ContainerRunner {
     this.process = undefined;
     this.ready = false;
     this.probes = [];
+    const fallback =
+      exitCode !== 0 &&
+      this.options.container.terminationMessagePolicy === 'FallbackToLogsOnError' &&
+      this.options.logFile
+        ? logTail(this.options.logFile, this.logFrom) || undefined
+        : undefined;
     this.state = {
-      terminated: { exitCode, reason, message, startedAt: iso(this.startedAt), finishedAt: iso(finished) },
+      terminated: {
+        exitCode,
+        reason,
+        message: message ?? fallback,
+        startedAt: iso(this.startedAt),
+        finishedAt: iso(finished),
+      },
     };
     const policy = this.options.restartPolicy;
     const restart = !this.stopping && (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0));

@@ -62,6 +62,7 @@ export class PodWorker {
         launch: () => this.launch(c),
         changed: deps.changed,
         backoffBaseMs: deps.backoffBaseMs,
+        logFile: join(this.dir, 'logs', `${c.name}.log`),
       });
     this.initRunners = (spec?.initContainers ?? []).map((c) => runner(c, true));
     this.runners = (spec?.containers ?? []).map((c) => runner(c, false));
