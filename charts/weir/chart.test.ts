@@ -50,6 +50,7 @@ const OPERATOR_RULES: V1PolicyRule[] = [
     resources: ['configmaps', 'secrets', 'services', 'serviceaccounts'],
     verbs: ['get', 'create', 'patch'],
   },
+  { apiGroups: [''], resources: ['secrets'], verbs: ['list', 'watch'] },
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'create', 'patch'] },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'create', 'patch'] },
   { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'create', 'patch'] },

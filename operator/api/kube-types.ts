@@ -3,6 +3,8 @@
 export type {
   V1ConfigMap,
   V1Container,
+  V1ContainerStateTerminated,
+  V1ContainerStatus,
   V1Deployment,
   V1EnvVar,
   V1NetworkPolicy,
@@ -10,6 +12,7 @@ export type {
   V1NetworkPolicyPeer,
   V1NetworkPolicySpec,
   V1OwnerReference,
+  V1Pod,
   V1PodDisruptionBudget,
   V1PodSpec,
   V1Probe,

@@ -18,6 +18,8 @@ export interface Informers {
   connectors: Informer<Cached<KafkaConnector>>;
   deployments: Informer<V1Deployment>;
   pods: Informer<V1Pod>;
+  /** Secrets' metadata only (names and resourceVersions: what the config hash needs). */
+  secrets: Informer<KubernetesObject>;
 }
 
 export interface ControllerContext {

@@ -1,6 +1,8 @@
-// KafkaConnect → the workers: the credentials Secret (random tokens, kept once made), then the
-// model's objects by server-side apply, then spec.logging on every ready worker (log-levels.ts),
-// then status from the Deployment (and the plugins the workers offer, once they answer). An invalid
+// KafkaConnect → the workers: the credentials Secret (random tokens, kept once made; made again
+// when deleted), then the model's objects by server-side apply (the pods' config hash covers the
+// versions of the Secrets they use, from the Secret informer's cache), then spec.logging on every
+// ready worker (log-levels.ts), then status from the Deployment, the failing worker pods
+// (model/worker-failures.ts) and the plugins the workers offer, once they answer. An invalid
 // spec stalls with the model's message and touches nothing; a failing step writes Reconciling with
 // the error and is retried with back-off. Log levels that could not be set do not stop the rest:
 // they are a Warning event and a note in the Ready message, and are retried with their own back-off.
@@ -12,7 +14,8 @@ import { apply, patchStatus } from '../kube/apply.ts';
 import { backoffDelay, type ReconcileResult } from '../kube/work-queue.ts';
 import { logger } from '../../runtime/logging.ts';
 import { connectCredentialsSecret, connectObjects, loggerLevels } from '../model/connect-cluster.ts';
-import { referencedSecrets } from '../model/connect-pod.ts';
+import { secretReferences } from '../model/connect-pod.ts';
+import { workerFailures } from '../model/worker-failures.ts';
 import { connectStatus, observeDeployment, statusEqual, type ReconcileError } from '../model/conditions.ts';
 import { validateKafkaConnect } from '../model/worker-properties.ts';
 import { ADMIN_TOKEN_KEY, connectNames } from '../model/names.ts';
@@ -93,7 +96,7 @@ export class KafkaConnectController {
   /** The credentials Secret, then every object of the model; resolves to the stored Deployment. */
   private async applyObjects(kc: KafkaConnect): Promise<V1Deployment> {
     const { client, events } = this.ctx;
-    const namespace = kc.metadata.namespace;
+    const namespace = kc.metadata.namespace ?? '';
     const names = connectNames(kc.metadata.name);
     const existing = await client.get<V1Secret>(RESOURCES.Secret, namespace, names.credentials);
     const secret = connectCredentialsSecret(
@@ -101,17 +104,23 @@ export class KafkaConnectController {
       { adminToken: randomBytes(32), restToken: randomBytes(32) },
       existing?.data,
     );
-    const secretOutcome = await apply(client, secret as KubernetesObject);
+    const secretOutcome = await apply(client, secret as KubernetesObject, { current: existing ?? null });
     if (secretOutcome.result === 'created')
       events.normal(kc, 'Created', 'Apply', `Secret ${names.credentials}`);
     const token = secret.data?.[ADMIN_TOKEN_KEY];
     if (token) this.ctx.clusters.setToken(keyOf(kc), Buffer.from(token, 'base64').toString('utf8'));
 
-    const secretVersions: Record<string, string> = {};
-    for (const secretName of referencedSecrets(kc)) {
-      const s = await client.get<V1Secret>(RESOURCES.Secret, namespace, secretName);
-      if (!s) throw new Error(`Secret ${namespace}/${secretName} (referenced by the spec) does not exist`);
-      secretVersions[secretName] = s.metadata?.resourceVersion ?? '';
+    // The credentials Secret's version as just stored (the cache may not have it yet: a version the
+    // watch brings a moment later would roll the pods a second time).
+    const secretVersions: Record<string, string> = {
+      [names.credentials]: secretOutcome.object.metadata?.resourceVersion ?? '',
+    };
+    for (const { name, optional } of secretReferences(kc)) {
+      if (name === names.credentials) continue;
+      const version = await this.secretVersion(namespace, name);
+      if (version !== undefined) secretVersions[name] = version;
+      else if (!optional)
+        throw new Error(`Secret ${namespace}/${name} (referenced by the spec) does not exist`);
     }
     const objects = connectObjects(kc, this.ctx.settings, { secretVersions });
     let deployment: V1Deployment | undefined;
@@ -125,6 +134,18 @@ export class KafkaConnectController {
       if (obj.kind === 'Deployment') deployment = outcome.object as V1Deployment;
     }
     return deployment!;
+  }
+
+  /**
+   * A Secret's resourceVersion from the informer's cache, else from the API server (the cache is not
+   * synced yet, or the Secret was made a moment ago); undefined when it does not exist. A change
+   * the cache has not seen yet is no loss: its watch event reconciles the KafkaConnect again.
+   */
+  private async secretVersion(namespace: string, name: string): Promise<string | undefined> {
+    const cached = this.ctx.informers.secrets.get(namespace, name);
+    if (cached) return cached.metadata?.resourceVersion ?? '';
+    const stored = await this.ctx.client.get<V1Secret>(RESOURCES.Secret, namespace, name);
+    return stored && (stored.metadata?.resourceVersion ?? '');
   }
 
   /** GET /connector-plugins once per config hash the workers run (the plugins do not change between). */
@@ -186,10 +207,12 @@ export class KafkaConnectController {
     plugins?: ConnectorPlugin[],
     logLevelFailures?: string[],
   ): Promise<boolean> {
+    const failing = workerFailures(this.ctx.clusters.workerPods(keyOf(kc)), Date.now());
     const observed = {
       ...observeDeployment(deployment, kc.spec.replicas ?? 3),
       connectorPlugins: plugins,
       ...(logLevelFailures?.length ? { logLevelFailures } : {}),
+      ...(failing.length ? { workerFailures: failing } : {}),
     };
     const status = connectStatus(kc, observed, error, new Date().toISOString());
     if (statusEqual(kc.status, status)) return false;

@@ -3,8 +3,11 @@
 // watcher. Events route keys: a Deployment to its KafkaConnect, a KafkaConnect to its connectors, a
 // KafkaConnector to itself and to the others of the same name (they contend for one connector name),
 // a poll that saw changes to the KafkaConnectors of the connectors that changed, a worker pod
-// turning ready or unready to a poll of its cluster and to its KafkaConnect (log levels).
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+// turning ready or unready to a poll of its cluster and to its KafkaConnect (log levels), a worker
+// pod whose failure changed (model/worker-failures.ts) to its KafkaConnect (status), and a Secret
+// created, changed or deleted to the KafkaConnects that refer to it (secret-index.ts: the pods
+// roll on a new version, a deleted credentials Secret is made again).
+import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { CLUSTER_LABEL, type KafkaConnect, type KafkaConnector } from '../api/types.ts';
 import { RESOURCES, type KubeClient } from '../kube/client.ts';
 import { makeInformer, type Informer } from '../kube/informer.ts';
@@ -14,12 +17,14 @@ import type { OperatorMetrics } from '../runtime/metrics-server.ts';
 import type { OperatorSettings } from '../model/connect-cluster.ts';
 import { findCondition } from '../model/conditions.ts';
 import { KIND_LABEL } from '../model/names.ts';
+import { failureSignature } from '../model/worker-failures.ts';
 import { ClusterAccess, keyOf, type Cached, type ControllerContext, type Informers } from './context.ts';
 import { KafkaConnectController } from './kafka-connect.ts';
 import { KafkaConnectorController } from './kafka-connector.ts';
 import { ConnectorPoller } from './connector-poller.ts';
 import { connectMetrics } from './connect-metrics.ts';
 import { WorkerPodsController } from './worker-pods.ts';
+import { SecretIndex } from './secret-index.ts';
 
 export interface ManagerOptions {
   client: KubeClient;
@@ -48,7 +53,14 @@ export function createManager(o: ManagerOptions): Manager {
       labelSelector: workers,
     }),
     pods: makeInformer<V1Pod>(o.client, RESOURCES.Pod, { ...ns, labelSelector: workers, resyncSeconds: 0 }),
+    // Any Secret may be referenced, so all of them, but metadata only: never their data.
+    secrets: makeInformer<KubernetesObject>(o.client, RESOURCES.Secret, {
+      ...ns,
+      metadataOnly: true,
+      resyncSeconds: 0,
+    }),
   };
+  const secretIndex = new SecretIndex();
   const rest = connectMetrics(o.metrics.registry);
   const ctx: ControllerContext = {
     client: o.client,
@@ -93,10 +105,12 @@ export function createManager(o: ManagerOptions): Manager {
     `${obj.metadata.namespace}/${obj.metadata.labels[CLUSTER_LABEL]}`;
 
   informers.connects.on('add', (kc) => {
+    secretIndex.set(kc);
     connectQueue.add(keyOf(kc));
     enqueueConnectors(keyOf(kc));
   });
   informers.connects.on('update', (kc, old) => {
+    if (kc !== old) secretIndex.set(kc);
     connectQueue.add(keyOf(kc));
     const ready = (x?: KafkaConnect) => findCondition(x?.status?.conditions, 'Ready')?.status;
     // Its spec too: spec.allowedConnectorNamespaces decides which of them may run (and which wins a name).
@@ -105,6 +119,7 @@ export function createManager(o: ManagerOptions): Manager {
       enqueueConnectors(keyOf(kc));
   });
   informers.connects.on('delete', (kc) => {
+    secretIndex.delete(keyOf(kc));
     connectQueue.add(keyOf(kc));
     poller.forget(keyOf(kc));
     enqueueConnectors(keyOf(kc));
@@ -122,6 +137,10 @@ export function createManager(o: ManagerOptions): Manager {
       const cluster = clusterOf(d);
       if (cluster) connectQueue.add(cluster);
     });
+    informers.secrets.on(event, (secret) => {
+      for (const key of secretIndex.connectsOf(secret.metadata?.namespace, secret.metadata?.name))
+        connectQueue.add(key);
+    });
   }
   informers.pods.on('update', (pod, old) => {
     const cluster = clusterOf(pod);
@@ -130,6 +149,8 @@ export function createManager(o: ManagerOptions): Manager {
     if (cluster && wasReady !== isReady) {
       void poller.refresh(cluster);
       connectQueue.add(cluster); // a worker that turned ready gets spec.logging
+    } else if (cluster && failureSignature(pod, Date.now()) !== failureSignature(old, Date.now())) {
+      connectQueue.add(cluster); // a worker failing (or failing differently): status says why
     }
   });
 

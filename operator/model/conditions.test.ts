@@ -127,6 +127,50 @@ describe('connectStatus', () => {
     });
   });
 
+  it('failing worker pods: Reconciling, Stalled once one crash-loops; the first named, the others counted', () => {
+    const rolling = { ...observed, readyReplicas: 3, updatedReplicas: 1, rolloutComplete: false };
+    const failing = (stalled: boolean) => ({
+      pod: 'my-connect-connect-abc',
+      restarts: stalled ? 2 : 0,
+      stalled,
+      message: 'pod my-connect-connect-abc: the worker exited with code 1: weir: wrong password',
+    });
+    const first = connectStatus(kc, { ...rolling, workerFailures: [failing(false)] }, undefined, T1);
+    expect(findCondition(first.conditions, 'Reconciling')).toMatchObject({
+      status: 'True',
+      reason: 'WorkerFailing',
+      message:
+        '3/3 workers ready; pod my-connect-connect-abc: the worker exited with code 1: weir: wrong password',
+    });
+    const looping = connectStatus(
+      kc,
+      { ...rolling, workerFailures: [failing(true), failing(false)] },
+      undefined,
+      T1,
+    );
+    expect(findCondition(looping.conditions, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'WorkerCrashLoop',
+    });
+    expect(findCondition(looping.conditions, 'Ready')!.message).toMatch(
+      /^3\/3 workers ready; pod my-connect-connect-abc: .* \(and 1 more failing worker pod\(s\)\)$/,
+    );
+    // A complete rollout is Ready whatever an old pod said; a reconcile error comes first.
+    expect(
+      findCondition(
+        connectStatus(kc, { ...observed, workerFailures: [failing(true)] }, undefined, T1).conditions,
+        'Ready',
+      )!.status,
+    ).toBe('True');
+    const error = { reason: 'ReconcileFailed', message: 'no Secret', terminal: false };
+    expect(
+      findCondition(
+        connectStatus(kc, { ...rolling, workerFailures: [failing(true)] }, error, T1).conditions,
+        'Reconciling',
+      )!.reason,
+    ).toBe('ReconcileFailed');
+  });
+
   it('an unchanged outcome keeps the status equal (no write)', () => {
     const first = connectStatus(kc, observed, undefined, T1);
     const second = connectStatus({ ...kc, status: first }, observed, undefined, T2);

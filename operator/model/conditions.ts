@@ -15,6 +15,7 @@ import type { ConnectorStateInfo } from '../../runtime/rest/types.ts';
 import type { V1Deployment } from '../api/kube-types.ts';
 import { labelSelectorString, restUrl, workerSelectorString } from './names.ts';
 import { validateKafkaConnect } from './worker-properties.ts';
+import type { WorkerFailure } from './worker-failures.ts';
 import { connectorClusterRef, validateKafkaConnector } from './connector-config.ts';
 
 const ORDER: ConditionType[] = ['Ready', 'Reconciling', 'Stalled'];
@@ -109,6 +110,11 @@ export interface ObservedConnect {
    * condition's message; not a reason to call the workers unready (they run as specified).
    */
   logLevelFailures?: string[];
+  /**
+   * Worker pods whose worker fails (workerFailures: crash-looping first): while the rollout is not
+   * complete, the first is named in the message, and a crash-looping one makes the KafkaConnect Stalled.
+   */
+  workerFailures?: WorkerFailure[];
 }
 
 /**
@@ -157,6 +163,15 @@ export function connectStatus(
       ? `${counts}; log levels not applied on ${failures.length} worker(s): ${failures.join('; ').slice(0, 1000)}`
       : counts;
     next = outcomeConditions('ready', 'Available', message, generation);
+  } else if (observed.workerFailures?.length) {
+    const [first, ...others] = observed.workerFailures;
+    const more = others.length > 0 ? ` (and ${others.length} more failing worker pod(s))` : '';
+    next = outcomeConditions(
+      first!.stalled ? 'stalled' : 'progressing',
+      first!.stalled ? 'WorkerCrashLoop' : 'WorkerFailing',
+      `${counts}; ${first!.message}${more}`,
+      generation,
+    );
   } else {
     const rolling = observed.updatedReplicas < observed.desiredReplicas;
     next = outcomeConditions(

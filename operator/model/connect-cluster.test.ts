@@ -13,7 +13,7 @@ import {
   logProperties,
   type OperatorSettings,
 } from './connect-cluster.ts';
-import { referencedSecrets, terminationGracePeriodSeconds } from './connect-pod.ts';
+import { referencedSecrets, secretReferences, terminationGracePeriodSeconds } from './connect-pod.ts';
 import { labelSelectorString, restUrl } from './names.ts';
 import { propertiesText, validateKafkaConnect, workerProperties } from './worker-properties.ts';
 
@@ -297,7 +297,47 @@ describe('objects', () => {
       'cluster-ca',
       'other-cas',
       'pw',
+      'db',
       'my-connect-connect-credentials',
+    ]);
+    expect(c.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+  });
+
+  it('referenced Secrets: credentials, template volumes (projected too) and env; optional only if every use is', () => {
+    const kc = withSpec({
+      authentication: {
+        type: 'scram-sha-512',
+        username: 'u',
+        passwordSecret: { secretName: 'shared', password: 'p' },
+      },
+      template: {
+        pod: {
+          volumes: [
+            { name: 'a', secret: { secretName: 'shared', optional: true } },
+            { name: 'b', secret: { secretName: 'maybe', optional: true } },
+            {
+              name: 'c',
+              projected: { sources: [{ secret: { name: 'proj' } }, { configMap: { name: 'cm' } }] },
+            },
+            { name: 'weir-x', secret: { secretName: 'dropped' } },
+          ],
+        },
+        connectContainer: {
+          env: [
+            { name: 'A', valueFrom: { secretKeyRef: { name: 'maybe', key: 'k', optional: true } } },
+            { name: 'B', valueFrom: { secretKeyRef: { name: 'env-only', key: 'k' } } },
+            { name: 'WEIR_X', valueFrom: { secretKeyRef: { name: 'dropped-env', key: 'k' } } },
+            { name: 'C', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } },
+          ],
+        },
+      },
+    });
+    expect(secretReferences(kc)).toEqual([
+      { name: 'shared', optional: false },
+      { name: 'maybe', optional: true },
+      { name: 'proj', optional: false },
+      { name: 'env-only', optional: false },
+      { name: 'my-connect-connect-credentials', optional: false },
     ]);
   });
 

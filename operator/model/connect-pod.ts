@@ -80,10 +80,41 @@ export function credentialVolumes(kc: KafkaConnect): { volumes: V1Volume[]; moun
   return { volumes, mounts };
 }
 
-/** Names of the Secrets the pods mount or read (their versions go into the config hash). */
+/** A Secret the pods mount or read; an optional one may be missing (the pods start without it). */
+export interface SecretReference {
+  name: string;
+  optional: boolean;
+}
+
+/**
+ * The Secrets the pods mount or read, once each: trusted certificates, client certificate, SASL
+ * password, Secret volumes (also inside projected ones) and `secretKeyRef` env of `spec.template`,
+ * and the credentials Secret. Their versions go into the config hash, and a change to any of them
+ * reaches the operator through its Secret watch.
+ */
+export function secretReferences(kc: KafkaConnect): SecretReference[] {
+  const found = new Map<string, boolean>();
+  const add = (name: string | undefined, optional = false) => {
+    if (name) found.set(name, (found.get(name) ?? true) && optional);
+  };
+  for (const v of credentialVolumes(kc).volumes) add(v.secret?.secretName);
+  for (const v of kc.spec.template?.pod?.volumes ?? []) {
+    if (v.name.startsWith('weir-')) continue; // dropped from the pod (connectPodSpec)
+    add(v.secret?.secretName, v.secret?.optional === true);
+    for (const source of v.projected?.sources ?? [])
+      add(source.secret?.name, source.secret?.optional === true);
+  }
+  for (const e of kc.spec.template?.connectContainer?.env ?? []) {
+    if (e.name.startsWith('WEIR_')) continue; // dropped from the pod (env)
+    add(e.valueFrom?.secretKeyRef?.name, e.valueFrom?.secretKeyRef?.optional === true);
+  }
+  add(connectNames(kc.metadata.name).credentials);
+  return [...found].map(([name, optional]) => ({ name, optional }));
+}
+
+/** Names of the Secrets the pods mount or read (secretReferences). */
 export function referencedSecrets(kc: KafkaConnect): string[] {
-  const { volumes } = credentialVolumes(kc);
-  return [...volumes.map((v) => v.secret!.secretName!), connectNames(kc.metadata.name).credentials];
+  return secretReferences(kc).map((r) => r.name);
 }
 
 function env(kc: KafkaConnect): V1EnvVar[] {
@@ -115,6 +146,9 @@ export function connectContainer(kc: KafkaConnect, settings: OperatorSettings): 
       { name: METRICS_PORT_NAME, containerPort: METRICS_PORT, protocol: 'TCP' },
     ],
     env: env(kc),
+    // A worker that exits at start says why in its last log lines; they become the termination
+    // message, which the operator puts in the KafkaConnect's status (model/worker-failures.ts).
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     ...(kc.spec.resources ? { resources: kc.spec.resources } : {}),
     readinessProbe: probe(kc.spec.readinessProbe, PROBE_DEFAULTS.readiness),
     livenessProbe: probe(kc.spec.livenessProbe, PROBE_DEFAULTS.liveness),

@@ -71,6 +71,11 @@ so no delete), watch the workers' pods and record events.
 - apiGroups: [""]
   resources: [configmaps, secrets, services, serviceaccounts]
   verbs: [get, create, patch]
+# Secrets a KafkaConnect refers to roll its workers when they change: watched as metadata only
+# (the operator never lists their data), but RBAC cannot grant less than list and watch.
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [list, watch]
 - apiGroups: [apps]
   resources: [deployments]
   verbs: [get, list, watch, create, patch]
