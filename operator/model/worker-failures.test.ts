@@ -74,6 +74,20 @@ describe('workerFailure', () => {
     ).toBeUndefined();
   });
 
+  it('timestamps as the API server sends them (strings, as the operator caches them)', () => {
+    const asJson = JSON.parse(
+      JSON.stringify(
+        pod('w', {
+          restartCount: 2,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: failed(),
+        }),
+      ),
+    ) as V1Pod;
+    expect(typeof asJson.status?.containerStatuses?.[0]?.lastState?.terminated?.startedAt).toBe('string');
+    expect(workerFailure(asJson, NOW)?.stalled).toBe(true);
+  });
+
   it('no failure: ready, starting, exited 0, going away', () => {
     const running = { running: { startedAt: at(1000) } };
     expect(workerFailure(pod('w', { ready: true, state: running }), NOW)).toBeUndefined();
