@@ -29,6 +29,7 @@ import { sleep, WorkerTask, type TaskStatusListener } from './worker-task.ts';
 import type { Logger } from 'pino';
 
 type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
+type RawStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
 const MAX_BATCH = 500;
 const BUFFER_HIGH_WATER = 5000;
@@ -56,7 +57,7 @@ export class SinkTaskRunner extends WorkerTask {
   private readonly options: SinkTaskRunnerOptions;
   private task: SinkTask | undefined;
   private consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
-  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private stream: RawStream | undefined;
   private converters: RecordConverters | undefined;
   private chain: TransformationChain<SinkRecord> | undefined;
   private errors: RecordErrorHandler | undefined;
@@ -156,7 +157,7 @@ export class SinkTaskRunner extends WorkerTask {
   private async startConsuming(): Promise<void> {
     const { connectorProps, worker, id } = this.options;
     const topics = await this.topics();
-    this.consumer = new Consumer(
+    const consumer = new Consumer(
       consumerOptions(
         worker,
         connectorProps,
@@ -164,22 +165,33 @@ export class SinkTaskRunner extends WorkerTask {
         sinkGroupId(worker, connectorProps, id.connector),
       ),
     );
-    this.consumer.on(
+    this.consumer = consumer;
+    consumer.on(
       'consumer:group:join',
       () => void this.onAssignment().catch((error: unknown) => this.fail(error)),
     );
-    this.stream = await this.consumer.consume({
-      topics,
-      mode: 'committed',
-      fallbackMode: 'earliest',
-      autocommit: false,
-    });
-    this.stream.on('data', (message: RawMessage) => {
+    this.stream = await new Promise<RawStream>((resolve, reject) =>
+      consumer.consume(
+        { topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false },
+        (error, stream) => {
+          if (error || !stream) return reject(error ?? new Error('the consumer gave no stream'));
+          // Listeners go on in the callback, before the stream's first step (listing offsets) runs:
+          // a task stopped while joining its group closes the consumer, that step fails, and an
+          // 'error' without a listener would end the worker process.
+          this.listenTo(stream);
+          resolve(stream);
+        },
+      ),
+    );
+  }
+
+  private listenTo(stream: RawStream): void {
+    stream.on('data', (message: RawMessage) => {
       this.buffer.push(message);
-      if (this.buffer.length >= BUFFER_HIGH_WATER) this.stream?.pause();
+      if (this.buffer.length >= BUFFER_HIGH_WATER) stream.pause();
       this.wake?.();
     });
-    this.stream.on('error', (error: unknown) => {
+    stream.on('error', (error: unknown) => {
       this.streamError = error;
       this.wake?.();
     });
