@@ -5,30 +5,21 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Producer, stringSerializers } from '@platformatic/kafka';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Props, SinkConnector } from '../api/index.ts';
-import {
-  parseDistributedConfig,
-  parseWorkerConfig,
-  standaloneWorkerConfigDef,
-} from '../config/worker-config.ts';
+import type { Props } from '../api/index.ts';
 import { FileStreamSinkConnector } from '../connectors/file/index.ts';
 import { NotLeaderError } from '../errors.ts';
-import { builtinPlugins } from '../plugins/builtin.ts';
 import type { TaskInfo } from '../rest/types.ts';
-import { FileOffsetStore } from '../storage/file-offset-store.ts';
-import { KafkaConfigStore } from '../storage/kafka-config-store.ts';
-import { KafkaOffsetStore } from '../storage/kafka-offset-store.ts';
-import { KafkaStatusStore } from '../storage/kafka-status-store.ts';
-import { MemoryStatusStore } from '../storage/status-store.ts';
-import { baseClientOptions } from '../worker/kafka-clients.ts';
 import { kafkaBootstrap, uniqueName } from '../../tools/vitest/kafka.ts';
 import { WeirCluster } from '../../tools/weir-cluster.ts';
 import { http, startWeirStandalone, waitFor, type WeirProcess } from '../../tools/weir-process.ts';
-import { DistributedHerder } from './distributed-herder.ts';
 import type { Herder } from './herder.ts';
-import { StandaloneHerder } from './standalone-herder.ts';
+import {
+  jsonSender,
+  pluginsWithSink,
+  startDistributedHerder,
+  startStandaloneHerder,
+} from './testing/in-process-herders.ts';
 
 const STRING_CONVERTER = 'org.apache.kafka.connect.storage.StringConverter';
 const work = mkdtempSync(join(tmpdir(), 'weir-config-change-'));
@@ -140,80 +131,26 @@ class NarrowFileSink extends FileStreamSinkConnector {
   }
 }
 
-function plugins() {
-  return builtinPlugins().register({
-    className: 'dev.weir.test.NarrowFileSinkConnector',
-    type: 'sink',
-    version: '1',
-    create: (): SinkConnector => new NarrowFileSink(),
-  });
-}
-
-const workerSettings = () => ({
-  'bootstrap.servers': kafkaBootstrap(),
-  'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
-  'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
-  'key.converter.schemas.enable': 'false',
-  'value.converter.schemas.enable': 'false',
-  'offset.flush.interval.ms': '1000',
-  'consumer.session.timeout.ms': '6000',
-  'consumer.heartbeat.interval.ms': '1000',
-  listeners: 'http://127.0.0.1:18083',
-});
+const plugins = () => pluginsWithSink('NarrowFileSinkConnector', () => new NarrowFileSink());
 
 async function standaloneHerder(): Promise<Herder> {
-  const config = parseWorkerConfig(
-    { ...workerSettings(), 'offset.storage.file.filename': join(work, uniqueName('offsets')) },
-    standaloneWorkerConfigDef(),
-  );
-  const offsets = new FileOffsetStore(config.offsetStorageFileFilename as string);
-  await offsets.start();
-  const herder = new StandaloneHerder({
-    workerId: '127.0.0.1:18083',
-    config,
+  const started = await startStandaloneHerder({
+    bootstrap: kafkaBootstrap(),
     plugins: plugins(),
-    offsets,
-    statuses: new MemoryStatusStore(),
+    name: join(work, uniqueName('offsets')),
   });
-  herder.markStarted('test');
-  cleanups.push(async () => {
-    await herder.stop();
-    await offsets.stop();
-  });
-  return herder;
+  cleanups.push(() => started.stop());
+  return started.herder;
 }
 
 async function distributedHerder(): Promise<Herder> {
-  const group = uniqueName('connect');
-  const { worker: config, distributed } = parseDistributedConfig({
-    ...workerSettings(),
-    'group.id': group,
-    'config.storage.topic': `${group}-configs`,
-    'offset.storage.topic': `${group}-offsets`,
-    'status.storage.topic': `${group}-status`,
-  });
-  const store = { client: baseClientOptions(config, group), replicationFactor: 1, fetchMaxWaitMs: 100 };
-  const configs = new KafkaConfigStore({ ...store, topic: distributed.configTopic });
-  const offsets = new KafkaOffsetStore({ ...store, topic: distributed.offsetTopic, partitions: 1 });
-  const statuses = new KafkaStatusStore({ ...store, topic: distributed.statusTopic, partitions: 1 });
-  await Promise.all([configs.start(), offsets.start(), statuses.start()]);
-  const herder = new DistributedHerder({
-    workerId: '127.0.0.1:18083',
-    url: 'http://127.0.0.1:18083/',
-    config,
-    distributed,
+  const started = await startDistributedHerder({
+    bootstrap: kafkaBootstrap(),
     plugins: plugins(),
-    configs,
-    offsets,
-    statuses,
-    kafkaClusterId: 'test',
+    name: uniqueName('connect'),
   });
-  await herder.start();
-  cleanups.push(async () => {
-    await herder.stop();
-    await Promise.all([configs.stop(), offsets.stop(), statuses.stop()]);
-  });
-  return herder;
+  cleanups.push(() => started.stop());
+  return started.herder;
 }
 
 describe('a connector whose task configs do not carry the setting that changed (KAFKA-9228)', () => {
@@ -225,14 +162,8 @@ describe('a connector whose task configs do not carry the setting that changed (
     const topic = uniqueName('json');
     const name = uniqueName('narrow');
     const output = join(work, `${name}.txt`);
-    const producer = new Producer({
-      clientId: uniqueName('producer'),
-      bootstrapBrokers: [kafkaBootstrap()],
-      serializers: stringSerializers,
-      autocreateTopics: true,
-    });
-    cleanups.push(() => producer.close());
-    const send = (value: string) => producer.send({ messages: [{ topic, value: JSON.stringify(value) }] });
+    const { send, close } = jsonSender(kafkaBootstrap(), topic);
+    cleanups.push(close);
     await send('before');
 
     const config = { 'connector.class': 'NarrowFileSink', topics: topic, file: output };
