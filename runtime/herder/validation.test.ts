@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigDef, type SinkConnector } from '../api/index.ts';
 import { ALL_OVERRIDES, type ClientOverridePolicy } from '../config/client-overrides.ts';
+import { FileStreamSinkConnector } from '../connectors/file/index.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import { assertValid, validateConnectorConfig } from './validation.ts';
 
@@ -79,5 +81,37 @@ describe('validation of client overrides', () => {
       ...plain
     } = sink;
     expect(await overrideValues(plain, NONE)).toEqual([]);
+  });
+});
+
+/** A sink with a PASSWORD setting (JDBC-like), to see how validate shows it. */
+class PasswordSink extends FileStreamSinkConnector {
+  override config(): ConfigDef {
+    return new ConfigDef()
+      .define('file', { type: 'STRING', defaultValue: null, importance: 'HIGH' })
+      .define('db.password', { type: 'PASSWORD', defaultValue: null, importance: 'HIGH' })
+      .define('db.token', { type: 'PASSWORD', defaultValue: null, importance: 'LOW' });
+  }
+}
+
+describe('validation of PASSWORD settings', () => {
+  const withPasswordSink = builtinPlugins().register({
+    className: 'dev.weir.test.PasswordSinkConnector',
+    type: 'sink',
+    version: '1',
+    create: (): SinkConnector => new PasswordSink(),
+  });
+
+  it("shows a given password as [hidden], as Java's ConfigDef.convertToString, and one not given as null", async () => {
+    const infos = await validateConnectorConfig(
+      withPasswordSink,
+      { name: 'db', 'connector.class': 'PasswordSink', topics: 't', file: '/o.txt', 'db.password': 's3cret' },
+      ALL_OVERRIDES,
+    );
+    const value = (name: string) => infos.configs.find((c) => c.value.name === name)?.value.value;
+    expect(value('db.password')).toBe('[hidden]');
+    expect(value('db.token')).toBeNull();
+    expect(value('file')).toBe('/o.txt');
+    expect(JSON.stringify(infos)).not.toContain('s3cret');
   });
 });

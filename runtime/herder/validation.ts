@@ -154,7 +154,19 @@ function clientOverrideInfos(
   );
 }
 
-/** Validates a connector config; throws only when there is no usable connector.class. */
+/**
+ * A setting's value as validate shows it: as given (or as validated when not given), and a PASSWORD
+ * one as [hidden], as Java's ConfigDef.convertToString shows a Password.
+ */
+function shownValue(given: string | undefined, validated: unknown, type: ConfigKey['type']): string | null {
+  if (given !== undefined) return type === 'PASSWORD' ? renderConfigValue(given, type) : given;
+  return renderConfigValue(validated, type);
+}
+
+/**
+ * Validates a connector config (its placeholders resolved by the caller, as Java validates the
+ * transformed config); throws only when there is no usable connector.class.
+ */
 export async function validateConnectorConfig(
   plugins: PluginRegistry,
   config: Record<string, string>,
@@ -215,9 +227,7 @@ export async function validateConnectorConfig(
     definition: configKeyInfo(key),
     value: {
       name: value.name,
-      value:
-        config[value.name] ??
-        (value.value === null || value.value === undefined ? null : renderConfigValue(value.value, key.type)),
+      value: shownValue(config[value.name], value.value, key.type),
       recommended_values: value.recommendedValues,
       errors: value.errors,
       visible: value.visible,
