@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configProviders, resolvePlaceholders } from './config-providers.ts';
+import {
+  configProviders,
+  hasPlaceholder,
+  resolvePlaceholders,
+  reverseTransform,
+} from './config-providers.ts';
 
 describe('config providers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'providers-'));
@@ -39,10 +44,68 @@ describe('config providers', () => {
     ).toThrow(/x: \$\{env:WEIR_SURELY_UNSET\} has no value/);
   });
 
+  it("keeps a placeholder it cannot resolve as written when asked to (validation, as Java's ConfigTransformer)", () => {
+    const resolved = resolvePlaceholders(
+      {
+        ...props,
+        x: '${env:WEIR_SURELY_UNSET}',
+        y: `\${file:${join(dir, 'missing.properties')}:password}`,
+        z: `\${file:${join(dir, 'creds.properties')}:user}`,
+      },
+      configProviders(props),
+      'keep',
+    );
+    expect(resolved['x']).toBe('${env:WEIR_SURELY_UNSET}');
+    expect(resolved['y']).toBe(`\${file:${join(dir, 'missing.properties')}:password}`);
+    expect(resolved['z']).toBe('alice');
+  });
+
   it('refuses a provider without a known class', () => {
     expect(() => configProviders({ 'config.providers': 'env' })).toThrow(/config.providers.env.class/);
     expect(() =>
       configProviders({ 'config.providers': 'x', 'config.providers.x.class': 'com.example.Nope' }),
     ).toThrow(/unknown config provider/);
+  });
+});
+
+describe('reverseTransform (AbstractHerder.reverseTransform)', () => {
+  const raw = {
+    'connector.class': 'FileStreamSink',
+    file: '/data/out.txt',
+    'connection.password': '${file:/etc/secrets/db.properties:password}',
+    'connection.url': 'jdbc:${env:DB_HOST}/db',
+    'other.secret': '${vault:secret/x:y}',
+  };
+
+  it('puts the placeholder back wherever a task config has a key the connector config gives with one', () => {
+    const generated: Record<string, string>[] = [
+      { file: '/data/out.txt', 'connection.password': 's3cret', 'connection.url': 'jdbc:10.0.0.7/db' },
+      { file: '/data/out.txt', 'task.class': 'T' },
+    ];
+    expect(reverseTransform(raw, generated)).toEqual([
+      {
+        file: '/data/out.txt',
+        'connection.password': '${file:/etc/secrets/db.properties:password}',
+        'connection.url': 'jdbc:${env:DB_HOST}/db',
+      },
+      { file: '/data/out.txt', 'task.class': 'T' },
+    ]);
+    // The connector's own objects stay as they were.
+    expect(generated[0]?.['connection.password']).toBe('s3cret');
+  });
+
+  it('goes by key, as Java: a secret a task config holds under another key stays', () => {
+    expect(reverseTransform(raw, [{ pw: 's3cret' }])).toEqual([{ pw: 's3cret' }]);
+  });
+
+  it('knows a placeholder of any provider, and nothing else', () => {
+    expect(hasPlaceholder('${vault:secret/x:y}')).toBe(true);
+    expect(hasPlaceholder('user="${file:/p.properties:user}"')).toBe(true);
+    expect(hasPlaceholder('${env:HOST}')).toBe(true);
+    expect(hasPlaceholder('$HOST')).toBe(false);
+    expect(hasPlaceholder('${HOST}')).toBe(false);
+    expect(reverseTransform(raw, [{ 'other.secret': 'resolved' }])).toEqual([
+      { 'other.secret': '${vault:secret/x:y}' },
+    ]);
   });
 });

@@ -62,13 +62,27 @@ export function configProviders(props: Readonly<Record<string, string>>): Map<st
 
 const PLACEHOLDER = /\$\{([^}:]+):(?:([^}]*):)?([^}:]+)\}/g;
 
+/** Whether `value` holds a `${provider:[path:]key}` placeholder (of any provider, known or not). */
+export function hasPlaceholder(value: string): boolean {
+  return new RegExp(PLACEHOLDER.source).test(value);
+}
+
+/**
+ * What to do with a placeholder a known provider cannot resolve: 'throw' a ConfigException naming
+ * every such setting (starting connectors and tasks), or 'keep' it as written (validation, as
+ * Kafka's ConfigTransformer leaves a reference it has no value for).
+ */
+export type Unresolved = 'throw' | 'keep';
+
 /**
  * Replaces `${provider:[path:]key}` in every value. An unknown provider is left as written (as Kafka
- * does); a known provider that has no value for the key is an error naming the setting.
+ * does); a known provider that has no value for the key is an error naming the setting, unless
+ * `unresolved` is 'keep'.
  */
 export function resolvePlaceholders(
   props: Readonly<Record<string, string>>,
   providers: ReadonlyMap<string, ConfigProvider>,
+  unresolved: Unresolved = 'throw',
 ): Record<string, string> {
   if (providers.size === 0) return { ...props };
   const out: Record<string, string> = {};
@@ -104,8 +118,27 @@ export function resolvePlaceholders(
       },
     );
   }
-  if (problems.length > 0) throw new ConfigException(problems);
+  if (problems.length > 0 && unresolved === 'throw') throw new ConfigException(problems);
   return out;
+}
+
+/**
+ * Task configs as they are stored, from those a connector generated with its resolved config (as
+ * Kafka's AbstractHerder.reverseTransform): each setting the connector config gives with a
+ * placeholder gets that placeholder back wherever a task config has the same key, so a secret the
+ * connector copies into its task configs never reaches the config topic or the REST API. Tasks
+ * resolve the placeholders again when they start.
+ */
+export function reverseTransform(
+  rawConnectorConfig: Readonly<Record<string, string>>,
+  taskConfigs: readonly Readonly<Record<string, string>>[],
+): Record<string, string>[] {
+  const withPlaceholders = Object.entries(rawConnectorConfig).filter(([, value]) => hasPlaceholder(value));
+  return taskConfigs.map((config) => {
+    const stored = { ...config };
+    for (const [key, raw] of withPlaceholders) if (Object.hasOwn(stored, key)) stored[key] = raw;
+    return stored;
+  });
 }
 
 /** Worker settings with their placeholders resolved by the providers they configure. */

@@ -40,3 +40,14 @@ export function withPrefix(props: Readonly<Record<string, string>>, prefix: stri
   }
   return out;
 }
+
+/** Same keys and values, in any order (as Java's Map.equals). */
+export function sameProps(
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>> | undefined,
+): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}

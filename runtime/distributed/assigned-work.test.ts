@@ -47,6 +47,16 @@ class RecordingWorker {
     this.taskStops.push(...ids);
   }
   setTaskTargetState(): void {}
+  // No placeholders here: configs resolve to themselves.
+  resolvedAppliedConfig(applied: Props | undefined): Props | undefined {
+    return applied;
+  }
+  resolvedForComparison(props: Props): Props {
+    return props;
+  }
+  resolvesDifferently(): boolean {
+    return false;
+  }
 }
 
 let state: ConfigState;

@@ -115,8 +115,10 @@ export class AssignedWork {
         : await this.options.worker.connectorTaskConfigs(name, Number(props['tasks.max'] ?? '1'));
     const snapshot = this.snapshot;
     const committed = snapshot.taskConfigs.get(name) ?? [];
-    const applied = snapshot.appliedConnectorConfigs.get(name);
-    const current = snapshot.connectors.get(name) ?? props;
+    // Connector configs compare resolved (a changed secret counts), task configs as stored.
+    const worker = this.options.worker;
+    const applied = worker.resolvedAppliedConfig(snapshot.appliedConnectorConfigs.get(name));
+    const current = worker.resolvedForComparison(snapshot.connectors.get(name) ?? props);
     if (!snapshot.inconsistent.has(name) && !taskConfigsChanged(committed, wanted, applied, current)) return;
     if (state === 'RUNNING' && wanted.length === 0 && committed.length > 0) return;
     this.log.info(
@@ -159,14 +161,19 @@ export class AssignedWork {
     });
   }
 
-  /** After a commit: restarts the tasks whose task config or connector config is not the one they run with. */
+  /**
+   * After a commit: restarts the tasks whose task config or connector config is not the one they run
+   * with, as stored or as resolved (a secret that changed).
+   */
   private async restartChangedTasks(name: string): Promise<void> {
     const committed = this.snapshot.taskConfigs.get(name) ?? [];
     const connectorConfig = this.snapshot.connectors.get(name);
     const changed = [...this.tasks.values()].filter(
       (t) =>
         t.id.connector === name &&
-        (!sameProps(committed[t.id.task], t.config) || !sameProps(connectorConfig, t.connectorConfig)),
+        (!sameProps(committed[t.id.task], t.config) ||
+          !sameProps(connectorConfig, t.connectorConfig) ||
+          this.options.worker.resolvesDifferently(t.id)),
     );
     if (changed.length === 0) return;
     await this.options.worker.stopTasks(changed.map((t) => t.id));

@@ -329,7 +329,8 @@ export class DistributedHerder implements Herder {
   }
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
-    return validateWithHint(this.o.plugins, pluginHint, config, this.o.config.clientOverridePolicy);
+    const resolved = this.worker.resolveConfig(config, 'keep');
+    return validateWithHint(this.o.plugins, pluginHint, resolved, this.o.config.clientOverridePolicy);
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
@@ -352,7 +353,9 @@ export class DistributedHerder implements Herder {
     const exists = this.o.configs.snapshot().connectors.has(name);
     if (exists && !options.allowReplace) throw alreadyExists(`Connector ${name} already exists`);
     const full = { ...config, name };
-    assertValid(await validateConnectorConfig(this.o.plugins, full, this.o.config.clientOverridePolicy));
+    // Validated with its placeholders resolved, as Java validates; stored as written.
+    const resolved = this.worker.resolveConfig(full, 'keep');
+    assertValid(await validateConnectorConfig(this.o.plugins, resolved, this.o.config.clientOverridePolicy));
     await this.o.configs.putConnectorConfig(name, full, exists ? undefined : options.initialState);
     await this.o.configs.readToEnd();
     return { created: !exists, info: await this.connectorInfo(name) };

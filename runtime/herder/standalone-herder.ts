@@ -38,8 +38,12 @@ import { taskConfigsChanged } from './task-configs.ts';
 interface ConnectorEntry {
   config: Record<string, string>;
   targetState: TargetState;
+  /** As stored: the connector config's placeholders, not their values (Worker.connectorTaskConfigs). */
   taskConfigs: Props[];
-  /** The connector config `taskConfigs` were generated from (Java's appliedConnectorConfig). */
+  /**
+   * The connector config `taskConfigs` were generated from (Java's appliedConnectorConfig): an object
+   * of its own for each set of task configs, resolved once (Worker.resolvedAppliedConfig).
+   */
   appliedConfig: Props | undefined;
   type: ConnectorType;
 }
@@ -134,9 +138,10 @@ export class StandaloneHerder implements Herder {
       const existing = this.entries.get(name);
       if (existing && !options.allowReplace) throw alreadyExists(`Connector ${name} already exists`);
       const full = { ...config, name };
+      // Validated with its placeholders resolved, as Java validates; stored as written.
       const validation = await validateConnectorConfig(
         this.options.plugins,
-        full,
+        this.worker.resolveConfig(full, 'keep'),
         this.options.config.clientOverridePolicy,
       );
       assertValid(validation);
@@ -195,7 +200,7 @@ export class StandaloneHerder implements Herder {
 
   private setTaskConfigs(entry: ConnectorEntry, configs: Props[]): void {
     entry.taskConfigs = configs;
-    entry.appliedConfig = entry.config;
+    entry.appliedConfig = { ...entry.config };
   }
 
   /**
@@ -204,7 +209,9 @@ export class StandaloneHerder implements Herder {
    */
   private async updateTasks(name: string, entry: ConnectorEntry): Promise<boolean> {
     const configs = await this.generateTaskConfigs(name, entry);
-    if (!taskConfigsChanged(entry.taskConfigs, configs, entry.appliedConfig, entry.config)) return false;
+    const applied = this.worker.resolvedAppliedConfig(entry.appliedConfig);
+    const current = this.worker.resolvedForComparison(entry.config);
+    if (!taskConfigsChanged(entry.taskConfigs, configs, applied, current)) return false;
     await this.worker.stopTasks(this.worker.taskIds(name));
     this.setTaskConfigs(entry, configs);
     this.startTasks(name, entry);
@@ -270,10 +277,17 @@ export class StandaloneHerder implements Herder {
       const entry = this.entry(name);
       const before = await this.connectorStatus(name);
       const plan = restartPlan(before, request);
+      let started = false;
       if (plan.connector) {
         await this.worker.stopTasks(this.worker.taskIds(name).filter((id) => plan.tasks.includes(id.task)));
         await this.worker.stopConnector(name);
-        await this.worker.startConnector(name, entry.config, entry.targetState);
+        started = await this.worker.startConnector(name, entry.config, entry.targetState);
+      }
+      if (!request.includeTasks && !request.onlyFailed) {
+        // As Java's restartConnector: a connector that started again reconfigures its tasks, which
+        // restart when their configs or the connector config (resolved: a changed secret) changed.
+        if (started && entry.targetState === 'RUNNING') await this.updateTasks(name, entry);
+        return null;
       }
       if (
         plan.connector &&
@@ -288,7 +302,6 @@ export class StandaloneHerder implements Herder {
         if (config && entry.targetState !== 'STOPPED')
           this.worker.startTask({ connector: name, task }, entry.config, config, entry.targetState);
       }
-      if (!request.includeTasks && !request.onlyFailed) return null;
       return plan.status;
     });
   }
@@ -391,7 +404,7 @@ export class StandaloneHerder implements Herder {
     return validateWithHint(
       this.options.plugins,
       pluginHint,
-      config,
+      this.worker.resolveConfig(config, 'keep'),
       this.options.config.clientOverridePolicy,
     );
   }

@@ -4,19 +4,17 @@
 // its tasks read the rest (converters, transforms, errors.*, client overrides) from the connector
 // config, so a change to those alone must restart them too.
 import type { Props } from '../api/index.ts';
+import { sameProps } from '../config/properties.ts';
 
-/** Same keys and values, in any order (as Java's Map.equals). */
-export function sameProps(a: Props | undefined, b: Props | undefined): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-}
+export { sameProps } from '../config/properties.ts';
 
 /**
  * Whether the task configs `generated` from connector config `current` must replace `committed`,
  * which were committed while the connector config was `applied` (undefined: not known).
  * A connector with no tasks before and after has nothing to restart, whatever its config.
+ * Task configs compare as stored (placeholders, not secrets); `applied` and `current` compare
+ * resolved, as Java compares them (Worker.resolvedAppliedConfig, resolvedForComparison), so a secret
+ * that changed gives the tasks new configs too.
  */
 export function taskConfigsChanged(
   committed: readonly Props[],

@@ -147,6 +147,8 @@ describe('REST compatibility with Apache Kafka Connect (standalone)', () => {
     const varsFor = (side: Side): [string, string][] => {
       // Longest first, so a name that contains another is replaced whole.
       const vars: [string, string][] = [
+        ['{SECRETS}', join(dir, `${side}.secrets.properties`)],
+        ['{SECRETFILE}', join(dir, `${side}.secret-sink.txt`)],
         ['{SINKFILE}', join(dir, `${side}.sink.txt`)],
         ['{FILE}', join(dir, `${side}.txt`)],
         ['{TOPIC}', `${run}-${side}`],
@@ -155,11 +157,20 @@ describe('REST compatibility with Apache Kafka Connect (standalone)', () => {
         ['{DIR}', dir],
       ];
       writeFileSync(join(dir, `${side}.txt`), 'hello-1\nhello-2\nhello-3\n');
+      // What ${file:{SECRETS}:…} placeholders resolve to.
+      writeFileSync(
+        join(dir, `${side}.secrets.properties`),
+        `file=${join(dir, `${side}.secret-sink.txt`)}\npassword=s3cret-${side}\n`,
+      );
       return vars;
     };
+    const providers = {
+      'config.providers': 'file',
+      'config.providers.file.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
+    };
     const [j, w] = await Promise.all([
-      startJavaConnectStandalone({ dir, bootstrap: kafkaBootstrap() }),
-      startWeirStandalone({ dir, bootstrap: kafkaBootstrap() }),
+      startJavaConnectStandalone({ dir, bootstrap: kafkaBootstrap(), worker: providers }),
+      startWeirStandalone({ dir, bootstrap: kafkaBootstrap(), worker: providers }),
     ]);
     java = j;
     weir = w;
@@ -340,6 +351,30 @@ describe('REST compatibility with Apache Kafka Connect (standalone)', () => {
     await bothIn('{SINK}', 'RUNNING');
     await both('GET', '/connectors/{SINK}');
     await both('GET', '/connectors/{SINK}/tasks');
+
+    // A secret from a config provider: the config and the task configs keep the placeholder (Java's
+    // reverseTransform); validate shows the resolved value, and a PASSWORD one as [hidden].
+    const secretSink = { ...sink, file: '${file:{SECRETS}:file}' };
+    await both('PUT', '/connectors/{SINK}-secret/config', secretSink, { location: true });
+    await bothIn('{SINK}-secret', 'RUNNING');
+    await both('GET', '/connectors/{SINK}-secret/config');
+    await both('GET', '/connectors/{SINK}-secret/tasks');
+    const validatedSecrets = await both(
+      'PUT',
+      '/connector-plugins/FileStreamSink/config/validate',
+      { ...secretSink, name: 'v', 'consumer.override.ssl.key.password': '${file:{SECRETS}:password}' },
+      { body: 'none' },
+    );
+    type Validated = { configs: { value: { name: string; value: string | null } }[] };
+    for (const setting of ['file', 'consumer.override.ssl.key.password']) {
+      const value = (side: Side) =>
+        (validatedSecrets[side].body as Validated).configs.find((c) => c.value.name === setting)?.value;
+      if (value('java')?.value !== (setting === 'file' ? '{SECRETFILE}' : '[hidden]'))
+        problems.push(`validate with placeholders: Java shows ${setting} as ${short(value('java'))}`);
+      for (const d of compareJson(value('java'), value('weir'), true, `$[${setting}]`))
+        problems.push(`PUT /connector-plugins/FileStreamSink/config/validate (placeholders): ${d}`);
+    }
+    await both('DELETE', '/connectors/{SINK}-secret');
 
     // Pause, resume.
     await both('PUT', '/connectors/{SRC}/pause');

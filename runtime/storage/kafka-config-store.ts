@@ -54,7 +54,7 @@ export interface ConfigSnapshot {
   readonly taskCounts: ReadonlyMap<string, number>;
   /** Committed task configs, task i at index i; empty for an inconsistent connector. */
   readonly taskConfigs: ReadonlyMap<string, readonly Props[]>;
-  /** The connector config in force when its tasks were last committed. */
+  /** The connector config in force when its tasks were last committed; a new object at each commit. */
   readonly appliedConnectorConfigs: ReadonlyMap<string, Props>;
   readonly inconsistent: ReadonlySet<string>;
   readonly sessionKey: SessionKey | null;
@@ -247,7 +247,9 @@ export class ConfigState {
       for (const [task, props] of deferred) tasks.set(task, props);
       this.taskConfigs.set(name, tasks);
       this.inconsistent.delete(name);
-      this.applied.set(name, config);
+      // An object of its own for each commit, as Java's AppliedConnectorConfig: workers resolve it once
+      // (Worker.resolvedAppliedConfig), so a commit of the same config gets a resolution of its own.
+      this.applied.set(name, { ...config });
     } else {
       this.log.debug(`Incomplete set of task configs for connector '${name}' (compaction?): not applied`);
       this.inconsistent.add(name);

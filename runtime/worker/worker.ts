@@ -4,7 +4,14 @@
 import type { Logger } from 'pino';
 import type { Connector, Props, SinkTask, SourceTask } from '../api/index.ts';
 import { allowedOverrides } from '../config/client-overrides.ts';
-import { configProviders, resolvePlaceholders, type ConfigProvider } from '../config/config-providers.ts';
+import {
+  configProviders,
+  resolvePlaceholders,
+  reverseTransform,
+  type ConfigProvider,
+  type Unresolved,
+} from '../config/config-providers.ts';
+import { sameProps } from '../config/properties.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { traceOf } from '../errors.ts';
 import { logger } from '../logging.ts';
@@ -33,7 +40,10 @@ export interface WorkerOptions {
 
 interface RunningConnector {
   instance: Connector;
+  /** Resolved, as the instance sees it. */
   props: Props;
+  /** As stored, with its placeholders. */
+  rawProps: Props;
   state: TargetState;
   started: boolean;
   failed: boolean;
@@ -53,6 +63,13 @@ export class Worker {
 
   /** ${provider:path:key} placeholders in connector settings resolve when they start, never in stored configs. */
   private readonly providers: Map<string, ConfigProvider>;
+  /** Applied connector configs resolved, each once (see resolvedAppliedConfig). */
+  private readonly appliedResolutions = new WeakMap<Props, Props>();
+  /** The configs each task was last started with, as stored and as resolved then (undefined: could not be). */
+  private readonly taskStarts = new Map<
+    string,
+    { connector: Props; task: Props; resolved: { connector: Props; task: Props } | undefined }
+  >();
 
   constructor(options: WorkerOptions) {
     this.options = options;
@@ -67,9 +84,48 @@ export class Worker {
     }
   }
 
-  /** The connector config with its ${provider:path:key} placeholders resolved, as its instances see it. */
-  resolveConfig(props: Props): Props {
-    return resolvePlaceholders(props, this.providers);
+  /**
+   * The connector config with its ${provider:path:key} placeholders resolved, as its instances see it.
+   * A placeholder a provider cannot resolve throws, naming the setting, unless `unresolved` is 'keep'
+   * (validation keeps it as written, as Java does).
+   */
+  resolveConfig(props: Props, unresolved: Unresolved = 'throw'): Props {
+    return resolvePlaceholders(props, this.providers, unresolved);
+  }
+
+  /** Resolved now for comparing configs: as written where a placeholder cannot be resolved. */
+  resolvedForComparison(props: Props): Props {
+    return this.resolveConfig(props, 'keep');
+  }
+
+  /**
+   * The connector config in force when the task configs were committed, resolved the first time it
+   * is asked for and then remembered, as Java's AppliedConnectorConfig: compared with the current
+   * config resolved now, it shows a secret that changed since, and the tasks get new configs (and
+   * restart). Each commit has an object of its own, so each commit is resolved afresh.
+   */
+  resolvedAppliedConfig(applied: Props | undefined): Props | undefined {
+    if (applied === undefined) return undefined;
+    let resolved = this.appliedResolutions.get(applied);
+    if (!resolved) {
+      resolved = this.resolvedForComparison(applied);
+      this.appliedResolutions.set(applied, resolved);
+    }
+    return resolved;
+  }
+
+  /**
+   * Whether the configs the task was started with resolve to other values now (a secret changed):
+   * the same stored configs committed again must restart it, as a commit restarts tasks in Java.
+   */
+  resolvesDifferently(id: TaskId): boolean {
+    const started = this.taskStarts.get(taskKey(id));
+    if (!started) return false;
+    if (!started.resolved) return true;
+    return (
+      !sameProps(this.resolvedForComparison(started.connector), started.resolved.connector) ||
+      !sameProps(this.resolvedForComparison(started.task), started.resolved.task)
+    );
   }
 
   private generation(): number {
@@ -106,6 +162,7 @@ export class Worker {
   async startConnector(name: string, props: Props, state: TargetState): Promise<boolean> {
     if (this.connectors.has(name)) await this.stopConnector(name);
     let instance: Connector;
+    const rawProps = props;
     try {
       instance = this.createConnector(props);
       props = this.resolveConfig(props);
@@ -117,6 +174,7 @@ export class Worker {
     const entry: RunningConnector = {
       instance,
       props,
+      rawProps,
       state,
       started: false,
       failed: false,
@@ -184,7 +242,10 @@ export class Worker {
     }
   }
 
-  /** Task configurations from a running connector, with the framework's own keys added. */
+  /**
+   * Task configurations from a running connector, with the framework's own keys added, as they are
+   * stored: the connector config's placeholders put back (reverseTransform).
+   */
   async connectorTaskConfigs(name: string, maxTasks: number): Promise<Props[]> {
     const entry = this.connectors.get(name);
     if (!entry || !entry.started || entry.failed) return [];
@@ -196,7 +257,7 @@ export class Worker {
       'sink',
     ]).className;
     const taskClassName = `${connectorClass.slice(0, connectorClass.lastIndexOf('.') + 1)}${taskClass.name}`;
-    return configs.map((c) => {
+    const generated = configs.map((c) => {
       const config: Record<string, string> = { ...c, 'task.class': taskClassName };
       for (const key of ['topics', 'topics.regex']) {
         const value = entry.props[key];
@@ -204,6 +265,7 @@ export class Worker {
       }
       return config;
     });
+    return reverseTransform(entry.rawProps, generated);
   }
 
   async stopConnector(name: string): Promise<void> {
@@ -249,9 +311,16 @@ export class Worker {
       task: id.task,
     });
     let runner: WorkerTask;
+    const started = {
+      connector: connectorProps,
+      task: taskProps,
+      resolved: undefined as undefined | { connector: Props; task: Props },
+    };
+    this.taskStarts.set(taskKey(id), started);
     try {
       connectorProps = this.resolveConfig(connectorProps);
       taskProps = this.resolveConfig(taskProps);
+      started.resolved = { connector: connectorProps, task: taskProps };
       const plugin = this.createConnector(connectorProps);
       // Client overrides the policy refuses fail the task before it starts, as in Java.
       allowedOverrides(
@@ -310,6 +379,7 @@ export class Worker {
   /** Stops the tasks and waits up to task.shutdown.graceful.timeout.ms for all of them together. */
   async stopTasks(ids: TaskId[]): Promise<void> {
     const runners = ids.flatMap((id) => {
+      this.taskStarts.delete(taskKey(id));
       const runner = this.tasks.get(taskKey(id));
       if (!runner) return [];
       this.tasks.delete(taskKey(id));
@@ -322,6 +392,7 @@ export class Worker {
   /** Stops everything: tasks first (flushing their offsets), then connectors. */
   async stop(): Promise<void> {
     await this.stopTasks(this.taskIds());
+    this.taskStarts.clear(); // tasks that failed to start too
     await Promise.all(this.connectorNames().map((n) => this.stopConnector(n)));
   }
 }
