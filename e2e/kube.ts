@@ -1,5 +1,5 @@
 // Small helpers for e2e tests: API clients from the injected kubeconfig, a namespace per test file,
-// and polling until a condition holds.
+// polling until a condition holds, and readiness of pods and of resources with conditions.
 import { randomBytes } from 'node:crypto';
 import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 
@@ -19,9 +19,12 @@ export function kube(kubeconfig: string): Kube {
   };
 }
 
+/** `prefix` and six random hex digits: a name no other test run uses. */
+export const uniqueName = (prefix: string): string => `${prefix}-${randomBytes(3).toString('hex')}`;
+
 /** Creates a namespace with a unique name; delete it with `core.deleteNamespace`. */
 export async function createNamespace(k: Kube, prefix: string): Promise<string> {
-  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  const name = uniqueName(prefix);
   await k.core.createNamespace({ body: { metadata: { name } } });
   return name;
 }
@@ -51,3 +54,12 @@ export const isReady = (pod: V1Pod): boolean =>
   pod.status?.phase === 'Running' &&
   !pod.metadata?.deletionTimestamp &&
   (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
+
+/** A resource with status conditions (a KafkaConnect, a KafkaConnector). */
+export interface WithConditions {
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+/** Whether its condition `type` (Ready unless named) is True. */
+export const conditionTrue = (o: WithConditions | undefined, type = 'Ready'): boolean =>
+  o?.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;

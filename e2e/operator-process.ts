@@ -57,6 +57,8 @@ export interface OperatorProcessOptions {
   identity: string;
   /** Where its output goes (appended). */
   logFile: string;
+  /** The workers' image when a KafkaConnect names none (on kind: the image loaded into the cluster). */
+  workerImage?: string;
 }
 
 export class OperatorProcess {
@@ -81,6 +83,7 @@ export class OperatorProcess {
         'operator',
         ...['--kubeconfig', o.kubeconfig, '--namespace', o.namespaces.join(',')],
         ...['--lease-namespace', o.namespaces[0]!, '--metrics-port', '0', '--identity', o.identity],
+        ...(o.workerImage ? ['--worker-image', o.workerImage] : []),
       ],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WEIR_LOG_FORMAT: 'json' } },
     );

@@ -1,13 +1,16 @@
 // The operator as users install it: the Helm chart (charts/weir) released into a test namespace,
 // watching only that namespace (other operators may run on the shared cluster), with the e2e image.
 // Also what tests ask of the release: its pods, the Lease holder, each pod's leader metric, logs.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../operator/kube/client.ts';
 import { RESOURCES } from '../operator/kube/client.ts';
 import { CHART_DIR, ensureHelm, runHelm } from '../tools/helm.ts';
+import { binary } from './cluster/build.ts';
 import { DEFAULT_CLUSTER_DIR, kubeconfigPath } from './cluster/cluster.ts';
+import { KIND_KUBECONFIG } from './kind.ts';
 import { eventually, isReady, type Kube } from './kube.ts';
 
 export const RELEASE = 'weir';
@@ -29,7 +32,8 @@ export function imageValues(image: string): string[] {
 
 /**
  * `helm install` of the chart into `namespace`, watching only it. The admission policies are
- * cluster-wide and shared by every test on the cluster, so tests apply them from crds/ instead.
+ * cluster-wide and shared by every test on the cluster, so tests apply them from crds/ instead. The
+ * image is never pulled: kind has it loaded (`kind load`), the local node agent ignores images.
  */
 export async function installOperator(o: {
   kubeconfig: string;
@@ -47,6 +51,7 @@ export async function installOperator(o: {
     '--namespace',
     o.namespace,
     ...imageValues(o.image),
+    ...['--set', 'image.pullPolicy=Never'],
     '--set',
     `watchNamespaces={${o.namespace}},admissionPolicies.enabled=false,logLevel=DEBUG`,
     ...(o.extraArgs ?? []),
@@ -124,12 +129,38 @@ export async function waitForOperator(
 }
 
 /**
- * The last lines of a pod container's log on the local cluster (the node agent keeps them under the
- * cluster's folder while the pod exists); empty elsewhere.
+ * The last lines of a pod container's log, its earlier runs included: on the local cluster from the
+ * file the node agent appends to under the cluster's folder while the pod exists; on kind from
+ * `kubectl logs` (the previous run's, then the current run's).
  */
 export function podLog(kubeconfig: string, pod: V1Pod, container = 'operator', lines = 40): string {
+  if (kubeconfig === KIND_KUBECONFIG) return kubectlLogs(kubeconfig, pod, container, lines);
   const clusterDir = kubeconfig === kubeconfigPath() ? DEFAULT_CLUSTER_DIR : dirname(kubeconfig);
   const file = join(clusterDir, 'node', 'pods', pod.metadata?.uid ?? '', 'logs', `${container}.log`);
   if (!existsSync(file)) return '';
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function kubectlLogs(kubeconfig: string, pod: V1Pod, container: string, lines: number): string {
+  const run = (previous: boolean): string => {
+    const result = spawnSync(
+      binary('kubectl'),
+      [
+        ...[
+          '--kubeconfig',
+          kubeconfig,
+          '-n',
+          pod.metadata?.namespace ?? '',
+          'logs',
+          pod.metadata?.name ?? '',
+        ],
+        ...['-c', container, `--tail=${Number.isFinite(lines) ? lines : -1}`],
+        ...(previous ? ['--previous'] : []),
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
+    return result.status === 0 ? result.stdout.trimEnd() : ''; // no earlier run, or the pod is gone
+  };
+  const text = [run(true), run(false)].filter(Boolean).join('\n');
+  return text.split('\n').slice(-lines).join('\n');
 }
