@@ -6,12 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, RESOURCES, resourcePath } from '../operator/kube/client.ts';
+import { RESOURCES, resourcePath } from '../operator/kube/client.ts';
 import { ensureHelm, renderableValueSets, renderChart } from '../tools/helm.ts';
 import { REPO_ROOT } from '../tools/kafka/testbed.ts';
 import { binary } from './cluster/build.ts';
 import { createNamespace, kube, type Kube } from './kube.ts';
+import { kubeClient } from './operator-process.ts';
 import { imageValues } from './operator-release.ts';
 
 let k: Kube;
@@ -21,9 +21,7 @@ const work = mkdtempSync(join(REPO_ROOT, '.weir', 'chart-e2e-'));
 
 beforeAll(async () => {
   k = kube(inject('kubeconfig'));
-  const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfig'));
-  const client = new KubeClient(kc);
+  const client = kubeClient(inject('kubeconfig'));
   helm = await ensureHelm();
   for (const prefix of ['e2e-chart', 'e2e-chart-a', 'e2e-chart-b']) {
     namespaces.push(await createNamespace(k, prefix));

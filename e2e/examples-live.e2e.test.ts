@@ -4,22 +4,19 @@
 // through Progressing → Healthy, Suspended when paused or stopped, Degraded when a task fails —
 // and a change is judged by its own outcome: after a change that breaks the connector no snapshot
 // of its generation is Healthy before Degraded, after the fix none is Degraded before Healthy.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   gitopsHealth,
   gitopsHealthUnavailable,
   KSTATUS_FOR_ARGOCD,
   type GitopsHealthResult,
 } from '../tools/gitops-health.ts';
-import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
-import { hostAddressForPods } from './cluster/cluster.ts';
-import { binary } from './cluster/build.ts';
-import { createNamespace, eventually, kube, type Kube } from './kube.ts';
-import { OperatorProcess } from './operator-process.ts';
+import { REPO_ROOT } from '../tools/kafka/testbed.ts';
+import { eventually } from './kube.ts';
+import { OperatorTestBed } from './operator-test-bed.ts';
 
 type Obj = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
 
@@ -28,26 +25,12 @@ if (noGo) console.warn(noGo);
 
 const NAMES = ['KafkaConnect/files', 'KafkaConnector/local-file-source', 'KafkaConnector/local-file-sink'];
 
-let k: Kube;
-let namespace: string;
-let broker: BrokerState;
-let operator: OperatorProcess | undefined;
-// Not under /tmp: the workers mount an emptyDir there, which would hide a hostPath below it.
-const work = mkdtempSync(join(REPO_ROOT, '.weir', 'examples-e2e-'));
-const dataDir = join(work, 'data');
+const bed = new OperatorTestBed({ namespaces: ['e2e-examples-live'], operator: 'process', data: true });
+const { kubectl } = bed;
 /** Every distinct verdict seen, per object, in order. */
 const seen = new Map<string, string[]>();
 /** Every snapshot, per object: its metadata.generation and both verdicts (Argo CD/kstatus). */
 const snapshots = new Map<string, { generation: number; verdict: string }[]>();
-
-function kubectl(args: string[], input?: string): string {
-  const r = spawnSync(binary('kubectl'), ['--kubeconfig', inject('kubeconfig'), '-n', namespace, ...args], {
-    input,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed:\n${r.stderr}`);
-  return r.stdout;
-}
 
 /** One snapshot of the three objects through both checks; every snapshot must agree. */
 async function health(): Promise<Map<string, GitopsHealthResult>> {
@@ -109,44 +92,14 @@ function expectOutcome(key: string, generation: number, outcome: string, never: 
   expect(before.some((v) => v.startsWith('Progressing/InProgress'))).toBe(true);
 }
 
-const sinkLines = () => {
-  try {
-    return readFileSync(join(dataDir, 'test.sink.txt'), 'utf8').split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-};
+const sinkLines = () => bed.dataLines('test.sink.txt');
 
 describe.skipIf(noGo)('examples/file-pipeline, live, through Argo CD and kstatus', () => {
   beforeAll(async () => {
-    k = kube(inject('kubeconfig'));
-    spawnSync(binary('kubectl'), [
-      '--kubeconfig',
-      inject('kubeconfig'),
-      'apply',
-      '-f',
-      join(REPO_ROOT, 'crds'),
-    ]);
-    namespace = await createNamespace(k, 'e2e-examples-live');
-    mkdirSync(dataDir);
-    writeFileSync(join(dataDir, 'test.txt'), 'hello-1\nhello-2\nhello-3\n');
-    broker = await startBroker({ dir: join(work, 'kafka'), host: hostAddressForPods() });
-    operator = await OperatorProcess.start({
-      kubeconfig: inject('kubeconfig'),
-      namespaces: [namespace],
-      identity: 'e2e-examples',
-      logFile: join(work, 'operator.log'),
-    });
+    await bed.start();
+    writeFileSync(join(bed.dataDir, 'test.txt'), 'hello-1\nhello-2\nhello-3\n');
   }, 180_000);
-
-  afterAll(async () => {
-    // Connectors first, while the operator runs (their finalizer), then everything else.
-    if (namespace) kubectl(['delete', 'kafkaconnectors', '--all', '--wait=true', '--timeout=60s']);
-    await operator?.stop();
-    await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
-    if (broker) await stopBroker(join(work, 'kafka')).catch(() => {});
-    if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
-  }, 120_000);
+  afterAll(() => bed.stop(), 120_000);
 
   it('Progressing, then Healthy once the workers run and the lines flow', async () => {
     const dir = join(REPO_ROOT, 'examples', 'file-pipeline');
@@ -155,10 +108,10 @@ describe.skipIf(noGo)('examples/file-pipeline, live, through Argo CD and kstatus
       .flatMap((f) => loadAll(readFileSync(join(dir, f), 'utf8')) as Obj[]);
     for (const o of objects.filter((x) => x.kind === 'KafkaConnect')) {
       // This machine's broker and folder; one worker, to spare the shared machine's 2 cores.
-      o.spec.bootstrapServers = broker.bootstrap;
+      o.spec.bootstrapServers = bed.broker.bootstrap;
       o.spec.replicas = 1;
       const pod = (o.spec.template as { pod: { volumes: { hostPath: { path: string } }[] } }).pod;
-      pod.volumes[0]!.hostPath.path = dataDir;
+      pod.volumes[0]!.hostPath.path = bed.dataDir;
     }
     kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
     const first = await health();

@@ -16,6 +16,7 @@ import { checkGitopsManifest, gitopsKey, missingRepositoryPaths } from '../tools
 import { REPO_ROOT } from '../tools/kafka/testbed.ts';
 import { binary } from './cluster/build.ts';
 import { createNamespace, kube, type Kube } from './kube.ts';
+import { applyCrds } from './operator-process.ts';
 
 type Obj = Record<string, unknown> & {
   apiVersion: string;
@@ -65,7 +66,7 @@ function served(o: Obj): boolean {
 
 beforeAll(async () => {
   k = kube(inject('kubeconfig'));
-  kubectl(['apply', '-f', join(REPO_ROOT, 'crds')]);
+  applyCrds(inject('kubeconfig'));
   namespace = await createNamespace(k, 'e2e-examples');
 });
 

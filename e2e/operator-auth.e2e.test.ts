@@ -6,50 +6,32 @@
 // on a listener that requires client certificates. `weir operator` runs as a process scoped to
 // this test's namespace. Everything turns Ready, lines flow, and neither passwords, keys nor
 // certificates are written into the worker configuration.
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
-import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
-import { hostAddressForPods } from './cluster/cluster.ts';
-import { binary } from './cluster/build.ts';
-import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import { applyCrds, OperatorProcess } from './operator-process.ts';
+import { REPO_ROOT } from '../tools/kafka/testbed.ts';
+import { conditionTrue as ready, eventually, isReady } from './kube.ts';
 import { podLog } from './operator-release.ts';
+import { OperatorTestBed } from './operator-test-bed.ts';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'scram-auth');
 const PASSWORD = 'connect-scram-secret';
 const SOURCE = 'lines-to-audit';
 
-let k: Kube;
-let namespace: string;
-let broker: BrokerState;
-let operator: OperatorProcess | undefined;
-// Not under /tmp: the workers mount an emptyDir there, which would hide a hostPath below it.
-const work = mkdtempSync(join(REPO_ROOT, '.weir', 'operator-auth-e2e-'));
-const dataDir = join(work, 'data');
-
-function kubectl(args: string[], input?: string): string {
-  const r = spawnSync(binary('kubectl'), ['--kubeconfig', inject('kubeconfig'), '-n', namespace, ...args], {
-    input,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed:\n${r.stderr}`);
-  return r.stdout;
-}
+const bed = new OperatorTestBed({
+  namespaces: ['e2e-auth'],
+  operator: 'process',
+  data: true,
+  brokerSecurity: { listeners: ['SASL_SSL', 'MTLS'], users: { connect: PASSWORD } },
+});
+const { k, namespace, dataDir, kubectl } = bed;
 
 const getJson = <T>(...what: string[]): T => JSON.parse(kubectl(['get', ...what, '-o', 'json'])) as T;
 
-const ready = (o: { status?: { conditions?: { type: string; status: string }[] } }) =>
-  o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-
-async function workerPods(cluster: string): Promise<V1Pod[]> {
-  const list = await k.core.listNamespacedPod({ namespace, labelSelector: `weir.dev/cluster=${cluster}` });
-  return list.items;
-}
+const workerPods = (cluster: string) => bed.workerPods(cluster);
 
 /**
  * Sets the password in the Secret, then touches the KafkaConnect: the operator does not watch the
@@ -68,16 +50,9 @@ function secret(name: string, data: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  k = kube(inject('kubeconfig'));
-  applyCrds(inject('kubeconfig'));
-  namespace = await createNamespace(k, 'e2e-auth');
-  mkdirSync(dataDir);
+  await bed.start();
   writeFileSync(join(dataDir, 'in.txt'), 'audit-1\naudit-2\n');
-  broker = await startBroker({
-    dir: join(work, 'kafka'),
-    host: hostAddressForPods(),
-    security: { listeners: ['SASL_SSL', 'MTLS'], users: { connect: PASSWORD } },
-  });
+  const { broker } = bed;
   // The Secrets as Strimzi would hold them: the cluster CA and the KafkaUser's password.
   await secret('my-cluster-cluster-ca-cert', {
     'ca.crt': readFileSync(broker.security!.certificates!.caFile, 'utf8'),
@@ -88,22 +63,9 @@ beforeAll(async () => {
     'user.crt': readFileSync(tls.clientCertFile, 'utf8'),
     'user.key': readFileSync(tls.clientKeyFile, 'utf8'),
   });
-  operator = await OperatorProcess.start({
-    kubeconfig: inject('kubeconfig'),
-    namespaces: [namespace],
-    identity: 'e2e-auth',
-    logFile: join(work, 'operator.log'),
-  });
 }, 180_000);
 
-afterAll(async () => {
-  // Connectors first, while the operator runs (their finalizer), then everything else.
-  if (namespace) kubectl(['delete', 'kafkaconnectors', '--all', '--wait=true', '--timeout=60s']);
-  await operator?.stop();
-  await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
-  if (broker) await stopBroker(join(work, 'kafka')).catch(() => {});
-  if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => bed.stop(), 120_000);
 
 describe('examples/scram-auth against a broker that requires SASL_SSL', () => {
   it('the KafkaConnect and its connectors turn Ready and lines flow', async () => {
@@ -111,7 +73,7 @@ describe('examples/scram-auth against a broker that requires SASL_SSL', () => {
     const [connect, sink] = loadAll(objects) as [KafkaConnect, KafkaConnector];
     // This machine's broker (its SASL_SSL listener only), one broker and one worker to spare the
     // shared machine; the rest of the example as it is.
-    connect.spec.bootstrapServers = broker.security!.listeners.SASL_SSL!;
+    connect.spec.bootstrapServers = bed.broker.security!.listeners.SASL_SSL!;
     connect.spec.replicas = 1;
     Object.assign(connect.spec.config!, {
       // FileStreamSink writes what it was given at each offset flush (by default every 60 s).
@@ -120,10 +82,7 @@ describe('examples/scram-auth against a broker that requires SASL_SSL', () => {
       'offset.storage.replication.factor': 1,
       'status.storage.replication.factor': 1,
     });
-    connect.spec.template = {
-      pod: { volumes: [{ name: 'data', hostPath: { path: dataDir, type: 'Directory' } }] },
-      connectContainer: { volumeMounts: [{ name: 'data', mountPath: '/data' }] },
-    };
+    connect.spec.template = bed.dataTemplate();
     const source: KafkaConnector = {
       apiVersion: 'weir.dev/v1beta1',
       kind: 'KafkaConnector',
@@ -152,8 +111,8 @@ describe('examples/scram-auth against a broker that requires SASL_SSL', () => {
         return ready(o) && o.status?.connectorPlugins?.length ? o : undefined;
       },
       150_000,
-    ).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${workerLogs(name)}`);
+    ).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await bed.workerLogs(name)}`);
     });
     expect(kc.status?.replicas).toBe(1);
     const connectReadyMs = Date.now() - started;
@@ -200,12 +159,12 @@ describe('examples/scram-auth against a broker that requires SASL_SSL', () => {
           (p) =>
             p.metadata?.uid !== before!.metadata?.uid &&
             /the brokers refused the SASL login \(Authentication failed.*SCRAM-SHA-512\): check the username and password in sasl\.jaas\.config/.test(
-              podLog(inject('kubeconfig'), p, 'connect', 50),
+              podLog(bed.kubeconfig, p, 'connect', 50),
             ),
         ),
       90_000,
     );
-    expect(podLog(inject('kubeconfig'), failing, 'connect', 50)).not.toMatch(/\n\s+at /);
+    expect(podLog(bed.kubeconfig, failing, 'connect', 50)).not.toMatch(/\n\s+at /);
     const rolling = getJson<KafkaConnect>(`kafkaconnect/${name}`);
     expect(rolling.status?.conditions?.find((c) => c.type === 'Ready')?.status).not.toBe('True');
     // The old worker (maxUnavailable 0) still runs with the password it read at start.
@@ -225,8 +184,8 @@ describe('examples/scram-auth against a broker that requires SASL_SSL', () => {
           : undefined;
       },
       150_000,
-    ).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${workerLogs(name)}`);
+    ).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await bed.workerLogs(name)}`);
     });
     const [after] = (await workerPods(name)).filter(isReady);
     appendFileSync(join(dataDir, 'in.txt'), 'audit-5\n');
@@ -245,7 +204,7 @@ describe('authentication tls against a listener that requires a client certifica
       metadata: { name },
       spec: {
         replicas: 1,
-        bootstrapServers: broker.security!.listeners.MTLS!,
+        bootstrapServers: bed.broker.security!.listeners.MTLS!,
         tls: { trustedCertificates: [{ secretName: 'my-cluster-cluster-ca-cert', pattern: '*.crt' }] },
         authentication: {
           type: 'tls',
@@ -257,10 +216,7 @@ describe('authentication tls against a listener that requires a client certifica
           'offset.storage.replication.factor': 1,
           'status.storage.replication.factor': 1,
         },
-        template: {
-          pod: { volumes: [{ name: 'data', hostPath: { path: dataDir, type: 'Directory' } }] },
-          connectContainer: { volumeMounts: [{ name: 'data', mountPath: '/data' }] },
-        },
+        template: bed.dataTemplate(),
       },
     };
     const connector = (cls: string, config: Record<string, string>): KafkaConnector => ({
@@ -280,16 +236,10 @@ describe('authentication tls against a listener that requires a client certifica
       `KafkaConnect ${name} Ready`,
       async () => (ready(getJson<KafkaConnect>(`kafkaconnect/${name}`)) ? true : undefined),
       150_000,
-    ).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${workerLogs(name)}`);
+    ).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await bed.workerLogs(name)}`);
     });
-    const sinkLines = () => {
-      try {
-        return readFileSync(join(dataDir, 'mutual.sink.txt'), 'utf8').split('\n').filter(Boolean);
-      } catch {
-        return [];
-      }
-    };
+    const sinkLines = () => bed.dataLines('mutual.sink.txt');
     await eventually('both lines in mutual.sink.txt', async () =>
       sinkLines().length >= 2 ? true : undefined,
     );
@@ -306,15 +256,7 @@ describe('authentication tls against a listener that requires a client certifica
 
 /** What the example's sink printed (lines audit-N) into a worker pod's log. */
 function printedLines(pod: V1Pod): string[] {
-  return podLog(inject('kubeconfig'), pod, 'connect', 10_000)
+  return podLog(bed.kubeconfig, pod, 'connect', 10_000)
     .split('\n')
     .filter((l) => /^audit-\d+$/.test(l));
-}
-
-/** The worker pods' phases and last log lines, for failure messages. */
-function workerLogs(cluster: string): string {
-  const pods = getJson<{ items: V1Pod[] }>('pods', '-l', `weir.dev/cluster=${cluster}`).items;
-  return pods
-    .map((p) => `--- ${p.metadata?.name} (${p.status?.phase})\n${podLog(inject('kubeconfig'), p, 'connect')}`)
-    .join('\n');
 }

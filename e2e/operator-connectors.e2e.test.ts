@@ -3,40 +3,29 @@
 // requires, and `kubectl scale`; two KafkaConnectors of one name from two namespaces on one
 // KafkaConnect; a FAILED connector stopped through spec.state; a worker container killed and
 // restarted in its pod (same IP, same worker id) getting its task running again within seconds.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { Admin, ListOffsetTimestamps } from '@platformatic/kafka';
-import { RESOURCES, resourcePath, type KubeClient } from '../operator/kube/client.ts';
 import type { Condition, KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
 import type { ConnectorStateInfo } from '../runtime/rest/types.ts';
-import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
-import { hostAddressForPods } from './cluster/cluster.ts';
-import { binary } from './cluster/build.ts';
-import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import { applyCrds, kubeClient, OperatorProcess } from './operator-process.ts';
+import { eventually, isReady } from './kube.ts';
+import { OperatorTestBed } from './operator-test-bed.ts';
 
 const CONNECT = 'shared';
 const VERIFIABLE = 'org.apache.kafka.connect.tools.VerifiableSourceConnector';
-let k: Kube;
-let client: KubeClient;
-let home: string; // the KafkaConnect's namespace
-let guest: string; // another namespace it accepts connectors from
-let broker: BrokerState;
-let operator: OperatorProcess | undefined;
-const work = mkdtempSync(join(REPO_ROOT, '.weir', 'operator-connectors-e2e-'));
+const bed = new OperatorTestBed({
+  namespaces: ['e2e-connectors', 'e2e-connectors-guest'],
+  operator: 'process',
+});
+const { client } = bed;
+// The KafkaConnect's namespace, and another it accepts connectors from.
+const [home, guest] = bed.namespaces as [string, string];
 
-type Ktr = KafkaConnector & KubernetesObject;
-const connectorPath = (namespace: string, name?: string) =>
-  resourcePath(RESOURCES.KafkaConnector, namespace, name);
+const connectorPath = (namespace: string, name?: string) => bed.path('KafkaConnector', name, namespace);
 const getConnector = (namespace: string, name: string) =>
-  client.get<Ktr>(RESOURCES.KafkaConnector, namespace, name);
+  bed.get<KafkaConnector>('KafkaConnector', name, namespace);
 const condition = (o: { status?: { conditions?: Condition[] } } | undefined, type: string) =>
   o?.status?.conditions?.find((c) => c.type === type);
-const kubectl = (...args: string[]) =>
-  execFileSync(binary('kubectl'), ['--kubeconfig', inject('kubeconfig'), ...args], { encoding: 'utf8' });
+const kubectl = (...args: string[]) => bed.kubectl(args);
 
 function source(namespace: string, name: string, spec: Partial<KafkaConnector['spec']> = {}): KafkaConnector {
   return {
@@ -57,27 +46,13 @@ function source(namespace: string, name: string, spec: Partial<KafkaConnector['s
   };
 }
 
-async function workerPods() {
-  return (await k.core.listNamespacedPod({ namespace: home, labelSelector: `weir.dev/cluster=${CONNECT}` }))
-    .items;
-}
+const workerPods = () => bed.workerPods(CONNECT);
 
 /** A request to a ready worker, as the operator makes it (pod IP, admin token). */
 async function toWorker<T>(method: string, urlPath: string): Promise<{ status: number; body?: T }> {
   const ip = (await workerPods()).filter(isReady)[0]?.status?.podIP;
   if (!ip) return { status: 0 };
-  const secret = await k.core.readNamespacedSecret({
-    name: `${CONNECT}-connect-credentials`,
-    namespace: home,
-  });
-  const token = Buffer.from(secret.data?.['admin-token'] ?? '', 'base64').toString('utf8');
-  const res = await fetch(`http://${ip}:8083${urlPath}`, {
-    method,
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(5000),
-  });
-  const text = await res.text();
-  return { status: res.status, ...(text ? { body: JSON.parse(text) as T } : {}) };
+  return bed.toWorker<T>(CONNECT, ip, method, urlPath, 5000);
 }
 
 /** GET on a ready worker; undefined unless it answers 200. */
@@ -97,29 +72,18 @@ const readyConnector = (namespace: string, name: string, timeoutMs = 60_000) =>
   );
 
 beforeAll(async () => {
-  k = kube(inject('kubeconfig'));
-  client = kubeClient(inject('kubeconfig'));
-  applyCrds(inject('kubeconfig'));
-  home = await createNamespace(k, 'e2e-connectors');
-  guest = await createNamespace(k, 'e2e-connectors-guest');
-  broker = await startBroker({ dir: join(work, 'kafka'), host: hostAddressForPods() });
-  operator = await OperatorProcess.start({
-    kubeconfig: inject('kubeconfig'),
-    namespaces: [home, guest],
-    identity: 'e2e-operator-connectors',
-    logFile: join(work, 'operator.log'),
-  });
+  await bed.start();
   const connect: KafkaConnect = {
     apiVersion: 'weir.dev/v1beta1',
     kind: 'KafkaConnect',
     metadata: { name: CONNECT, namespace: home },
-    spec: { replicas: 2, bootstrapServers: broker.bootstrap, allowedConnectorNamespaces: [guest] },
+    spec: { replicas: 2, bootstrapServers: bed.broker.bootstrap, allowedConnectorNamespaces: [guest] },
   };
-  await client.request('POST', resourcePath(RESOURCES.KafkaConnect, home), { body: connect });
+  await bed.create(connect);
   await eventually(
     'KafkaConnect Ready',
     async () => {
-      const o = await client.get<KafkaConnect & KubernetesObject>(RESOURCES.KafkaConnect, home, CONNECT);
+      const o = await bed.get<KafkaConnect>('KafkaConnect', CONNECT);
       return condition(o, 'Ready')?.status === 'True' ? true : undefined;
     },
     150_000,
@@ -128,34 +92,17 @@ beforeAll(async () => {
   await readyConnector(home, 'numbers');
 }, 240_000);
 
-afterAll(async () => {
-  for (const [ns, name] of [
-    [home, 'numbers'],
-    [guest, 'numbers'],
-    [home, 'broken'],
-  ] as const)
-    await client?.request('DELETE', connectorPath(ns, name)).catch(() => {});
-  await eventually('the KafkaConnectors gone', async () => {
-    const left = await Promise.all([home, guest].map((ns) => client.list<Ktr>(RESOURCES.KafkaConnector, ns)));
-    return left.every((l) => l.items.length === 0) ? true : undefined;
-  }).catch(() => {});
-  await operator?.stop();
-  for (const ns of [home, guest]) await k?.core.deleteNamespace({ name: ns }).catch(() => {});
-  await stopBroker(join(work, 'kafka')).catch(() => {});
-  if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => bed.stop(), 120_000);
 
 describe('KafkaConnector scale subresource', () => {
   it('kubectl scale changes tasksMax, and the scale has the workers as its selector', async () => {
-    kubectl('-n', home, 'scale', 'kafkaconnector', 'numbers', '--replicas=2');
+    kubectl('scale', 'kafkaconnector', 'numbers', '--replicas=2');
     const scaled = await eventually('status.tasksMax 2', async () => {
       const o = await getConnector(home, 'numbers');
       return o?.spec.tasksMax === 2 && o.status?.tasksMax === 2 ? o : undefined;
     });
     expect(scaled.status?.labelSelector).toBe(`weir.dev/cluster=${CONNECT},weir.dev/kind=KafkaConnect`);
-    const scale = JSON.parse(
-      kubectl('-n', home, 'get', '--raw', `${connectorPath(home, 'numbers')}/scale`),
-    ) as {
+    const scale = JSON.parse(kubectl('get', '--raw', `${connectorPath(home, 'numbers')}/scale`)) as {
       spec: { replicas: number };
       status: { replicas: number; selector?: string };
     };
@@ -266,8 +213,11 @@ describe('a FAILED connector', () => {
 });
 
 describe('a worker container restarted in its pod', () => {
-  it('has the task it ran producing again within seconds', async () => {
-    if (inject('cluster') !== 'local') return; // kills the container's process on this machine
+  it('has the task it ran producing again within seconds', async ({ skip }) => {
+    skip(
+      inject('cluster') !== 'local',
+      "kills the worker container's process on this machine, where only the local cluster runs pods",
+    );
     const status = await onWorker<ConnectorStateInfo>(`/connectors/numbers/status`);
     const taskWorker = status?.tasks[0]?.worker_id;
     expect(status?.tasks[0]?.state).toBe('RUNNING');
@@ -275,7 +225,10 @@ describe('a worker container restarted in its pod', () => {
     const pid = Number(pod.status?.containerStatuses?.[0]?.containerID?.replace('weir://', ''));
     expect(pid).toBeGreaterThan(0);
     // The task (guest/numbers, one task) writes to its topic: records again mean it runs again.
-    const admin = new Admin({ clientId: 'e2e-operator-connectors', bootstrapBrokers: [broker.bootstrap] });
+    const admin = new Admin({
+      clientId: 'e2e-operator-connectors',
+      bootstrapBrokers: [bed.broker.bootstrap],
+    });
     const topic = `${guest}-numbers`;
     try {
       const killedAt = Date.now();

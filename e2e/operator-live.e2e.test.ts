@@ -2,50 +2,20 @@
 // workers, a VerifiableSource KafkaConnector whose active topic reaches status.topics within seconds of
 // the workers reporting it, and spec.logging applied to every worker without a restart — to a
 // replacement pod too, and undone when a logger leaves the spec.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { KubernetesObject } from '@kubernetes/client-node';
-import { RESOURCES, resourcePath, type KubeClient } from '../operator/kube/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
-import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
-import { hostAddressForPods } from './cluster/cluster.ts';
-import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import { applyCrds, kubeClient, OperatorProcess } from './operator-process.ts';
+import { conditionTrue as ready, eventually, isReady } from './kube.ts';
+import { OperatorTestBed } from './operator-test-bed.ts';
 
 const CONNECT = 'live';
 const PROBE = 'weir.e2e.probe';
-let k: Kube;
-let client: KubeClient;
-let namespace: string;
-let broker: BrokerState;
-let operator: OperatorProcess | undefined;
-const work = mkdtempSync(join(REPO_ROOT, '.weir', 'operator-live-e2e-'));
+const bed = new OperatorTestBed({ namespaces: ['e2e-operator-live'], operator: 'process' });
+const { k, client, namespace } = bed;
 
-const path = (kind: 'KafkaConnect' | 'KafkaConnector', name?: string) =>
-  resourcePath(RESOURCES[kind], namespace, name);
-
-const get = <T>(kind: 'KafkaConnect' | 'KafkaConnector', name: string) =>
-  client.get<T & KubernetesObject>(RESOURCES[kind], namespace, name);
-
-const ready = (o: { status?: { conditions?: { type: string; status: string }[] } } | undefined) =>
-  o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-
-async function workerPods() {
-  return (await k.core.listNamespacedPod({ namespace, labelSelector: `weir.dev/cluster=${CONNECT}` })).items;
-}
+const workerPods = () => bed.workerPods(CONNECT);
 
 /** GET on one worker, as the operator reaches it (pod IP, admin token). */
-async function onWorker<T>(ip: string, urlPath: string): Promise<{ status: number; body: T }> {
-  const secret = await k.core.readNamespacedSecret({ name: `${CONNECT}-connect-credentials`, namespace });
-  const token = Buffer.from(secret.data?.['admin-token'] ?? '', 'base64').toString('utf8');
-  const res = await fetch(`http://${ip}:8083${urlPath}`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(3000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+const onWorker = <T>(ip: string, urlPath: string) => bed.toWorker<T>(CONNECT, ip, 'GET', urlPath);
 
 /** The probe logger's level on each ready worker (undefined where the worker does not know it). */
 async function probeLevels(): Promise<(string | undefined)[]> {
@@ -57,36 +27,14 @@ async function probeLevels(): Promise<(string | undefined)[]> {
 
 /** A merge patch: a logger set to null leaves the map. */
 async function setLogging(loggers: Record<string, string | null>): Promise<void> {
-  await client.request('PATCH', path('KafkaConnect', CONNECT), {
+  await client.request('PATCH', bed.path('KafkaConnect', CONNECT), {
     body: { spec: { logging: { type: 'inline', loggers } } },
     contentType: 'application/merge-patch+json',
   });
 }
 
-beforeAll(async () => {
-  k = kube(inject('kubeconfig'));
-  client = kubeClient(inject('kubeconfig'));
-  applyCrds(inject('kubeconfig'));
-  namespace = await createNamespace(k, 'e2e-operator-live');
-  broker = await startBroker({ dir: join(work, 'kafka'), host: hostAddressForPods() });
-  operator = await OperatorProcess.start({
-    kubeconfig: inject('kubeconfig'),
-    namespaces: [namespace],
-    identity: 'e2e-operator-live',
-    logFile: join(work, 'operator.log'),
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await client?.request('DELETE', path('KafkaConnector', 'numbers')).catch(() => {});
-  await eventually('the KafkaConnector gone', async () =>
-    (await get('KafkaConnector', 'numbers').catch(() => undefined)) ? undefined : true,
-  ).catch(() => {});
-  await operator?.stop();
-  await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
-  await stopBroker(join(work, 'kafka')).catch(() => {});
-  if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
-}, 120_000);
+beforeAll(() => bed.start(), 180_000);
+afterAll(() => bed.stop(), 120_000);
 
 describe('weir operator, live status and log levels', () => {
   it('starts the workers at the levels of spec.logging', async () => {
@@ -96,14 +44,14 @@ describe('weir operator, live status and log levels', () => {
       metadata: { name: CONNECT, namespace },
       spec: {
         replicas: 2,
-        bootstrapServers: broker.bootstrap,
+        bootstrapServers: bed.broker.bootstrap,
         logging: { type: 'inline', loggers: { root: 'INFO', [PROBE]: 'DEBUG' } },
       },
     };
-    await client.request('POST', path('KafkaConnect'), { body: kc });
+    await bed.create(kc);
     await eventually(
       'KafkaConnect Ready',
-      async () => (ready(await get('KafkaConnect', CONNECT)) ? true : undefined),
+      async () => (ready(await bed.get('KafkaConnect', CONNECT)) ? true : undefined),
       120_000,
     );
     const levels = await eventually('the probe at DEBUG on both workers', async () => {
@@ -124,7 +72,7 @@ describe('weir operator, live status and log levels', () => {
         config: { topic: 'live-numbers', throughput: 5 },
       },
     };
-    await client.request('POST', path('KafkaConnector'), { body: ktr });
+    await bed.create(ktr);
     const ip = (await workerPods()).filter(isReady)[0]!.status!.podIP!;
     const reported = await eventually(
       'the workers reporting the topic',
@@ -137,7 +85,7 @@ describe('weir operator, live status and log levels', () => {
     const shown = await eventually(
       'status.topics',
       async () => {
-        const o = await get<KafkaConnector>('KafkaConnector', 'numbers');
+        const o = await bed.get<KafkaConnector>('KafkaConnector', 'numbers');
         return o?.status?.topics?.includes('live-numbers') ? Date.now() : undefined;
       },
       30_000,
@@ -145,7 +93,7 @@ describe('weir operator, live status and log levels', () => {
     const lagMs = Math.max(0, shown - reported);
     console.log(`operator e2e: status.topics ${lagMs} ms after the workers reported the topic`);
     expect(lagMs).toBeLessThan(3_000 + 500); // a 2 s poll, the reconcile, and this test's 250 ms polling
-    const o = await get<KafkaConnector>('KafkaConnector', 'numbers');
+    const o = await bed.get<KafkaConnector>('KafkaConnector', 'numbers');
     expect(o?.status?.topics).toEqual(['live-numbers']);
     expect(ready(o)).toBe(true);
   }, 120_000);

@@ -3,51 +3,20 @@
 // real broker reachable from pods, a KafkaConnect of 3 workers and the seed's two FileStream
 // connectors as KafkaConnectors with their files on a hostPath volume. Lines flow from test.txt to
 // test.sink.txt, both resources turn Ready, and the rest of the life follows, down to the uninstall.
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { KubeClient, RESOURCES, resourcePath } from '../operator/kube/client.ts';
+import { RESOURCES, resourcePath } from '../operator/kube/client.ts';
 import type { KubeEvent } from '../operator/kube/events.ts';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
 import type { ConnectorStateInfo } from '../runtime/rest/types.ts';
-import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
-import { hostAddressForPods } from './cluster/cluster.ts';
-import { binary } from './cluster/build.ts';
-import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import {
-  installOperator,
-  leaderMetric,
-  leaseHolder,
-  operatorPods,
-  podLog,
-  uninstallOperator,
-  waitForOperator,
-  type OperatorRelease,
-} from './operator-release.ts';
+import { conditionTrue as ready, eventually, isReady } from './kube.ts';
+import { leaderMetric, leaseHolder, operatorPods, podLog, waitForOperator } from './operator-release.ts';
+import { OperatorTestBed } from './operator-test-bed.ts';
 
 const CONNECT = 'files';
-let k: Kube;
-let client: KubeClient;
-let namespace: string;
-let broker: BrokerState;
-let release: OperatorRelease | undefined;
-// Not under /tmp: the workers mount an emptyDir there, which would hide a hostPath below it.
-const work = mkdtempSync(join(REPO_ROOT, '.weir', 'operator-e2e-'));
-const brokerDir = join(work, 'kafka');
-const dataDir = join(work, 'data');
-
-const path = (kind: 'KafkaConnect' | 'KafkaConnector', name?: string) =>
-  resourcePath(RESOURCES[kind], namespace, name);
-
-async function get<T>(kind: 'KafkaConnect' | 'KafkaConnector', name: string): Promise<T | undefined> {
-  return client.get<T & KubernetesObject>(RESOURCES[kind], namespace, name);
-}
-
-async function create(obj: KafkaConnect | KafkaConnector): Promise<void> {
-  await client.request('POST', path(obj.kind), { body: obj });
-}
+const bed = new OperatorTestBed({ namespaces: ['e2e-operator'], operator: 'chart', data: true });
+const { k, client, namespace, dataDir, get, create, path } = bed;
 
 async function patchSpec(name: string, spec: Partial<KafkaConnector['spec']>): Promise<void> {
   await client.request('PATCH', path('KafkaConnector', name), {
@@ -58,29 +27,17 @@ async function patchSpec(name: string, spec: Partial<KafkaConnector['spec']>): P
 
 /** The workers' REST API, as the operator reaches it (a ready pod's IP, the admin token). */
 async function rest<T>(method: string, urlPath: string): Promise<{ status: number; body: T }> {
-  const secret = await k.core.readNamespacedSecret({ name: `${CONNECT}-connect-credentials`, namespace });
-  const token = Buffer.from(secret.data?.['admin-token'] ?? '', 'base64').toString('utf8');
-  const pods = await k.core.listNamespacedPod({ namespace, labelSelector: `weir.dev/cluster=${CONNECT}` });
-  const ips = pods.items.filter(isReady).map((p) => p.status?.podIP);
+  const ips = (await bed.workerPods(CONNECT)).filter(isReady).map((p) => p.status?.podIP);
   let last: unknown;
   for (const ip of ips) {
     try {
-      const res = await fetch(`http://${ip}:8083${urlPath}`, {
-        method,
-        headers: { authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(3000),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+      return await bed.toWorker<T>(CONNECT, ip!, method, urlPath);
     } catch (error) {
       last = error;
     }
   }
   throw new Error(`no worker answered ${method} ${urlPath}: ${String(last)}`);
 }
-
-const ready = (o: { status?: { conditions?: { type: string; status: string }[] } } | undefined) =>
-  o?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 function connector(name: string, cls: string, config: Record<string, string>): KafkaConnector {
   return {
@@ -91,67 +48,15 @@ function connector(name: string, cls: string, config: Record<string, string>): K
   };
 }
 
-function sinkLines(): string[] {
-  try {
-    return readFileSync(join(dataDir, 'test.sink.txt'), 'utf8')
-      .split('\n')
-      .filter((l) => l);
-  } catch {
-    return [];
-  }
-}
+const sinkLines = () => bed.dataLines('test.sink.txt');
 
 beforeAll(async () => {
-  k = kube(inject('kubeconfig'));
-  const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfig'));
-  client = new KubeClient(kc);
-  execFileSync(
-    binary('kubectl'),
-    ['--kubeconfig', inject('kubeconfig'), 'apply', '-f', join(REPO_ROOT, 'crds')],
-    {
-      stdio: 'pipe',
-    },
-  );
-  namespace = await createNamespace(k, 'e2e-operator');
-  execFileSync('mkdir', ['-p', dataDir]);
+  await bed.start();
   writeFileSync(join(dataDir, 'test.txt'), ['foo', 'bar'].join('\n') + '\n');
-  broker = await startBroker({ dir: brokerDir, host: hostAddressForPods() });
-  release = await installOperator({ kubeconfig: inject('kubeconfig'), namespace, image: inject('image') });
-  await waitForOperator(k, client, namespace).catch(async (error: unknown) => {
-    throw new Error(`${String(error)}\n${await operatorLogs()}`);
-  });
 }, 480_000); // the first install builds Helm (~5 min; npm test's lint has built it already)
 
-/** Each operator pod's phase and last log lines, for failure messages. */
-async function operatorLogs(): Promise<string> {
-  const pods = await operatorPods(k, namespace).catch(() => []);
-  return pods
-    .map((p) => `--- ${p.metadata?.name} (${p.status?.phase})\n${podLog(inject('kubeconfig'), p)}`)
-    .join('\n');
-}
-
-const deleteConnectors = async (): Promise<void> => {
-  for (const name of ['local-file-source', 'local-file-sink', 'second-source']) {
-    await client?.request('DELETE', path('KafkaConnector', name)).catch(() => {});
-  }
-  await eventually('connectors gone', async () => {
-    const list = await client.request<{ items: unknown[] }>('GET', path('KafkaConnector'));
-    return list.items.length === 0 ? true : undefined;
-  });
-};
-
-afterAll(async () => {
-  // Connectors first, while the operator runs (their finalizer), then everything else. The last
-  // test uninstalls; this is for a run that failed before it.
-  if (release) {
-    await deleteConnectors().catch(() => {});
-    uninstallOperator(release);
-  }
-  await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
-  await stopBroker(brokerDir).catch(() => {});
-  if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
-}, 120_000);
+// The last test uninstalls; the test bed does, too, for a run that failed before it.
+afterAll(() => bed.stop(), 120_000);
 
 describe('weir operator', () => {
   it('runs two operator replicas, of which exactly one leads', async () => {
@@ -175,12 +80,9 @@ describe('weir operator', () => {
       metadata: { name: CONNECT, namespace },
       spec: {
         replicas: 3,
-        bootstrapServers: broker.bootstrap,
+        bootstrapServers: bed.broker.bootstrap,
         config: { 'offset.flush.interval.ms': 1000 },
-        template: {
-          pod: { volumes: [{ name: 'data', hostPath: { path: dataDir, type: 'Directory' } }] },
-          connectContainer: { volumeMounts: [{ name: 'data', mountPath: '/data' }] },
-        },
+        template: bed.dataTemplate(),
       },
     });
     const kc = await eventually(
@@ -386,7 +288,7 @@ describe('weir operator', () => {
       },
       60_000,
     ).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\n${await operatorLogs()}`);
+      throw new Error(`${String(error)}\n${await bed.operatorLogs()}`);
     });
 
     expect(o.status?.connectorStatus?.connector.state).toBe('RUNNING');
@@ -414,9 +316,8 @@ describe('weir operator', () => {
   }, 150_000);
 
   it('uninstalls cleanly', async () => {
-    await deleteConnectors();
-    expect(uninstallOperator(release!)).toBe(true);
-    release = undefined;
+    await bed.deleteConnectors();
+    expect(bed.uninstallOperator()).toBe(true);
     await eventually('the operator pods gone', async () =>
       (await operatorPods(k, namespace)).length === 0 ? true : undefined,
     );
