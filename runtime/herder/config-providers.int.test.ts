@@ -161,4 +161,33 @@ describe.each(modes)('%s: a sink whose file comes from ${file:…}', (mode, star
     await restartAlone();
     await sink.arrivesIn(sink.files.second);
   });
+
+  it('reads and resets the offsets of a stopped connector whose config has a placeholder with no value', async () => {
+    const { herder } = await start();
+    const name = uniqueName('unresolved');
+    const config = {
+      'connector.class': 'CountingFileSink',
+      topics: uniqueName('lines'),
+      file: join(work, `${name}.txt`),
+      note: `\${file:${join(work, 'absent.properties')}:key}`,
+    };
+    await asLeader(`${name} created`, () => herder.putConnectorConfig(name, config, { allowReplace: false }));
+    await waitFor(
+      'the connector FAILED',
+      async () => (await herder.connectorStatus(name)).connector.state === 'FAILED',
+    );
+    await asLeader('stop', async () => {
+      await herder.stopConnector(name);
+      return true;
+    });
+    await waitFor('the connector stopped', async () => {
+      try {
+        return (await herder.connectorOffsets(name)) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+    // As Java: an unresolvable placeholder stays as written where offsets are read or changed.
+    expect(await asLeader('reset', () => herder.resetConnectorOffsets(name))).toMatch(/reset/i);
+  });
 });

@@ -25,7 +25,7 @@ function withAdmin<T>(worker: WorkerConfig, props: Props, run: (admin: Admin) =>
   return run(admin).finally(() => admin.close());
 }
 
-/** `props`: the connector config, placeholders resolved. */
+/** `props`: the connector config, placeholders resolved where they can be (the rest kept as written, as Java). */
 export async function readOffsets(
   connector: Connector,
   name: string,

@@ -322,7 +322,7 @@ export class DistributedHerder implements Herder {
     return readOffsets(
       this.connectorOf(props),
       name,
-      this.worker.resolveConfig(props),
+      this.worker.resolveConfig(props, 'keep'),
       this.o.offsets,
       this.o.config,
     );
@@ -434,7 +434,7 @@ export class DistributedHerder implements Herder {
     const props = this.props(name);
     if (this.o.configs.snapshot().targetStates.get(name) !== 'STOPPED') throw mustBeStopped(name);
     await this.o.offsets.readToEnd();
-    const resolved = this.worker.resolveConfig(props);
+    const resolved = this.worker.resolveConfig(props, 'keep');
     return writeOffsets(this.connectorOf(props), name, resolved, body, this.o.offsets, this.o.config);
   }
 

@@ -372,7 +372,7 @@ export class StandaloneHerder implements Herder {
     return readOffsets(
       this.worker.createConnector(entry.config),
       name,
-      this.worker.resolveConfig(entry.config),
+      this.worker.resolveConfig(entry.config, 'keep'),
       this.options.offsets,
       this.options.config,
     );
@@ -385,7 +385,7 @@ export class StandaloneHerder implements Herder {
       return writeOffsets(
         this.worker.createConnector(entry.config),
         name,
-        this.worker.resolveConfig(entry.config),
+        this.worker.resolveConfig(entry.config, 'keep'),
         body,
         this.options.offsets,
         this.options.config,
