@@ -9,40 +9,31 @@
 //   while it crash-loops; the right password again → Ready.
 // Also the node agent's side of FallbackToLogsOnError, on a container of its own.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, closeSync, rmSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject, V1Deployment, V1Pod, V1Secret } from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition, KafkaConnect } from '../operator/api/types.ts';
-import { RESOURCES, resourcePath, type KubeClient } from '../operator/kube/client.ts';
+import { RESOURCES, resourcePath } from '../operator/kube/client.ts';
 import { makeInformer } from '../operator/kube/informer.ts';
-import { REPO_ROOT, startBroker, stopBroker, type BrokerState } from '../tools/kafka/testbed.ts';
-import { hostAddressForPods } from './cluster/cluster.ts';
 import { ContainerRunner } from './node-agent/container.ts';
-import { createNamespace, eventually, isReady, kube, type Kube } from './kube.ts';
-import { applyCrds, kubeClient } from './operator-process.ts';
-import {
-  installOperator,
-  operatorPods,
-  podLog,
-  uninstallOperator,
-  waitForOperator,
-  type OperatorRelease,
-} from './operator-release.ts';
+import { eventually, isReady } from './kube.ts';
+import { OperatorTestBed } from './operator-test-bed.ts';
 
 const NAME = 'secure';
 const PASSWORD = 'connect-scram-secret';
 const SASL_REFUSED =
   /the brokers refused the SASL login \(Authentication failed.*SCRAM-SHA-512\): check the username and password/;
 
-let k: Kube;
-let client: KubeClient;
-let namespace: string;
-let broker: BrokerState | undefined;
-let release: OperatorRelease | undefined;
+const bed = new OperatorTestBed({
+  namespaces: ['e2e-rollouts'],
+  operator: 'chart',
+  chartReplicas: 1,
+  brokerSecurity: { listeners: ['SASL_PLAINTEXT'], users: { connect: PASSWORD } },
+});
+const { k, client, namespace } = bed;
 /** The cluster's node agent turns the end of a failed container's log into its termination message. */
 let agentFillsMessages = false;
-const work = mkdtempSync(join(REPO_ROOT, '.weir', 'operator-rollouts-e2e-'));
 
 const MERGE = 'application/merge-patch+json';
 const secretPath = (name?: string) => resourcePath(RESOURCES.Secret, namespace, name);
@@ -51,17 +42,16 @@ const patchSecret = (name: string, stringData: Record<string, string>) =>
 const createSecret = (name: string, stringData: Record<string, string>) =>
   client.request('POST', secretPath(), { body: { metadata: { name }, stringData } });
 
-const connect = async () =>
-  (await client.get<KafkaConnect & KubernetesObject>(RESOURCES.KafkaConnect, namespace, NAME))!;
+const connect = async () => (await bed.get<KafkaConnect>('KafkaConnect', NAME))!;
 const condition = (kc: KafkaConnect, type: Condition['type']) =>
   kc.status?.conditions?.find((c) => c.type === type);
 const configHash = async () =>
   (await client.get<V1Deployment>(RESOURCES.Deployment, namespace, `${NAME}-connect`))?.spec?.template
     ?.metadata?.annotations?.['weir.dev/config-hash'];
 
+/** The workers, those being deleted left out. */
 async function workerPods(): Promise<V1Pod[]> {
-  const list = await k.core.listNamespacedPod({ namespace, labelSelector: `weir.dev/cluster=${NAME}` });
-  return list.items.filter((p) => !p.metadata?.deletionTimestamp);
+  return (await bed.workerPods(NAME)).filter((p) => !p.metadata?.deletionTimestamp);
 }
 
 /** Ready on exactly one worker pod that is not `before`; resolves to that pod. */
@@ -96,18 +86,42 @@ async function newPodSince(before: V1Pod): Promise<V1Pod | undefined> {
 
 async function diagnostics(): Promise<string> {
   const kc = await connect().catch(() => undefined);
-  const pods = await workerPods().catch(() => []);
-  const operators = await operatorPods(k, namespace).catch(() => []);
   return [
     `KafkaConnect status: ${JSON.stringify(kc?.status?.conditions)}`,
-    ...pods.map(
-      (p) =>
-        `--- ${p.metadata?.name} (${p.status?.phase}) ${JSON.stringify(p.status?.containerStatuses?.[0]?.state)}\n${podLog(inject('kubeconfig'), p, 'connect', 15)}`,
-    ),
-    ...operators.map(
-      (p) => `--- operator ${p.metadata?.name}\n${podLog(inject('kubeconfig'), p, 'operator', 30)}`,
-    ),
+    await bed.workerLogs(NAME),
+    await bed.operatorLogs(),
   ].join('\n');
+}
+
+/**
+ * The KafkaConnect: SCRAM-SHA-512 with the password from the Secret `connect`, an env var from the
+ * Secret `connect-extra`.
+ */
+function secureConnect(): KafkaConnect {
+  return {
+    apiVersion: 'weir.dev/v1beta1',
+    kind: 'KafkaConnect',
+    metadata: { name: NAME, namespace },
+    spec: {
+      replicas: 1,
+      bootstrapServers: bed.broker.security!.listeners.SASL_PLAINTEXT!,
+      authentication: {
+        type: 'scram-sha-512',
+        username: 'connect',
+        passwordSecret: { secretName: 'connect', password: 'password' },
+      },
+      config: {
+        'config.storage.replication.factor': 1,
+        'offset.storage.replication.factor': 1,
+        'status.storage.replication.factor': 1,
+      },
+      template: {
+        connectContainer: {
+          env: [{ name: 'NOTE', valueFrom: { secretKeyRef: { name: 'connect-extra', key: 'note' } } }],
+        },
+      },
+    },
+  };
 }
 
 /** Whether the cluster's node agent fills termination messages (an agent started before it did would not). */
@@ -147,68 +161,21 @@ async function probeTerminationMessages(): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  const kubeconfig = inject('kubeconfig');
-  k = kube(kubeconfig);
-  client = kubeClient(kubeconfig);
-  applyCrds(kubeconfig);
-  namespace = await createNamespace(k, 'e2e-rollouts');
+  await bed.start();
   agentFillsMessages = await probeTerminationMessages();
   if (!agentFillsMessages)
     console.log(
       'operator-rollouts e2e: the cluster node agent predates FallbackToLogsOnError (started from older sources); the worker-line checks are skipped until the cluster restarts',
     );
-  broker = await startBroker({
-    dir: join(work, 'kafka'),
-    host: hostAddressForPods(),
-    security: { listeners: ['SASL_PLAINTEXT'], users: { connect: PASSWORD } },
-  });
   await createSecret('connect', { password: PASSWORD });
   await createSecret('connect-extra', { note: 'one' });
-  release = await installOperator({
-    kubeconfig,
-    namespace,
-    image: inject('image'),
-    extraArgs: ['--set', 'replicas=1'],
-  });
-  await waitForOperator(k, client, namespace, 1).catch(async (error: unknown) => {
-    throw new Error(`${String(error)}\n${await diagnostics()}`);
-  });
-}, 480_000);
+}, 480_000); // the first install builds Helm (~5 min)
 
-afterAll(async () => {
-  if (release) uninstallOperator(release);
-  await k?.core.deleteNamespace({ name: namespace }).catch(() => {});
-  if (broker) await stopBroker(join(work, 'kafka')).catch(() => {});
-  if (process.env.WEIR_E2E_KEEP !== '1') rmSync(work, { recursive: true, force: true });
-}, 180_000);
+afterAll(() => bed.stop(), 180_000);
 
 describe('Secrets a KafkaConnect refers to', () => {
   it('a KafkaConnect with SCRAM-SHA-512 from a Secret and an env var from another turns Ready', async () => {
-    const kc: KafkaConnect = {
-      apiVersion: 'weir.dev/v1beta1',
-      kind: 'KafkaConnect',
-      metadata: { name: NAME, namespace },
-      spec: {
-        replicas: 1,
-        bootstrapServers: broker!.security!.listeners.SASL_PLAINTEXT!,
-        authentication: {
-          type: 'scram-sha-512',
-          username: 'connect',
-          passwordSecret: { secretName: 'connect', password: 'password' },
-        },
-        config: {
-          'config.storage.replication.factor': 1,
-          'offset.storage.replication.factor': 1,
-          'status.storage.replication.factor': 1,
-        },
-        template: {
-          connectContainer: {
-            env: [{ name: 'NOTE', valueFrom: { secretKeyRef: { name: 'connect-extra', key: 'note' } } }],
-          },
-        },
-      },
-    };
-    await client.request('POST', resourcePath(RESOURCES.KafkaConnect, namespace), { body: kc });
+    await bed.create(secureConnect());
     const started = Date.now();
     await eventually(
       'the KafkaConnect Ready',
@@ -364,7 +331,7 @@ describe('status when new workers fail', () => {
 
 describe('the node agent: FallbackToLogsOnError', () => {
   it("a container that exits with an error gets its run's last log lines (80 lines, 2 KiB at most)", async () => {
-    const dir = join(work, 'agent');
+    const dir = join(bed.work, 'agent');
     mkdirSync(dir, { recursive: true });
     const logFile = join(dir, 'main.log');
     let exited!: () => void;

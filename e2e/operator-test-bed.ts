@@ -45,6 +45,8 @@ export interface OperatorTestBedOptions {
   namespaces: string[];
   /** `weir operator` as a process on this machine, or the Helm chart released into the first namespace. */
   operator: 'process' | 'chart';
+  /** The chart's operator replicas (its default, 2, unless given). */
+  chartReplicas?: number;
   /** A data folder for the workers (`dataDir`, mounted at /data by `dataTemplate`). */
   data?: boolean;
   /** Secure listeners and users beside the broker's PLAINTEXT listener. */
@@ -116,12 +118,14 @@ export class OperatorTestBed {
         workerImage: inject('image'),
       });
     } else {
+      const replicas = this.options.chartReplicas;
       this.release = await installOperator({
         kubeconfig: this.kubeconfig,
         namespace: this.namespace,
         image: inject('image'),
+        ...(replicas ? { extraArgs: ['--set', `replicas=${replicas}`] } : {}),
       });
-      await waitForOperator(this.k, this.client, this.namespace).catch(async (error: unknown) => {
+      await waitForOperator(this.k, this.client, this.namespace, replicas).catch(async (error: unknown) => {
         throw new Error(`${String(error)}\n${await this.operatorLogs()}`);
       });
     }
@@ -228,19 +232,23 @@ export class OperatorTestBed {
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
-  /** Each operator pod's phase and last log lines, for failure messages. */
+  /** Each operator pod's phase, container state and last log lines, for failure messages. */
   async operatorLogs(): Promise<string> {
     return this.describePods(await operatorPods(this.k, this.namespace).catch(() => []), 'operator');
   }
 
-  /** Each worker pod's phase and last log lines, for failure messages. */
+  /** Each worker pod's phase, container state and last log lines, for failure messages. */
   async workerLogs(connect: string): Promise<string> {
     return this.describePods(await this.workerPods(connect).catch(() => []), 'connect');
   }
 
   private describePods(pods: V1Pod[], container: string): string {
+    const state = (p: V1Pod) => p.status?.containerStatuses?.find((c) => c.name === container)?.state;
     return pods
-      .map((p) => `--- ${p.metadata?.name} (${p.status?.phase})\n${podLog(this.kubeconfig, p, container)}`)
+      .map(
+        (p) =>
+          `--- ${p.metadata?.name} (${p.status?.phase}) ${JSON.stringify(state(p))}\n${podLog(this.kubeconfig, p, container)}`,
+      )
       .join('\n');
   }
 }
