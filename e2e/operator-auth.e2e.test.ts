@@ -33,13 +33,9 @@ const getJson = <T>(...what: string[]): T => JSON.parse(kubectl(['get', ...what,
 
 const workerPods = (cluster: string) => bed.workerPods(cluster);
 
-/**
- * Sets the password in the Secret, then touches the KafkaConnect: the operator does not watch the
- * Secrets a KafkaConnect references, so it would see the change only at its next resync (5 min).
- */
+/** Sets the password in the Secret `connect` (the operator watches it and rolls the workers). */
 function setPassword(password: string): void {
   kubectl(['patch', 'secret', 'connect', '--type=merge', '-p', JSON.stringify({ stringData: { password } })]);
-  kubectl(['annotate', 'kafkaconnect', 'secure', '--overwrite', `e2e.weir.dev/password-set=${Date.now()}`]);
 }
 
 function secret(name: string, data: Record<string, string>) {
