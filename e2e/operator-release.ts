@@ -61,8 +61,10 @@ export async function installOperator(o: {
 }
 
 /**
- * `helm uninstall`, deleting in the foreground and waiting, so the operator's pods are gone (not
- * merely terminating) when it returns; true when there was a release to remove.
+ * `helm uninstall`, deleting in the foreground and waiting; true when there was a release to remove.
+ * Every object of the chart is deleted when it returns, but some may still be going: Helm 4's
+ * `--wait` ends once the objects it has heard about are gone and counts those it has not heard about
+ * yet as gone, so the Deployment may still wait for its pods (`releaseObjects` says what is left).
  */
 export function uninstallOperator(r: OperatorRelease): boolean {
   const result = runHelm(r.helm, [
@@ -82,6 +84,49 @@ export function uninstallOperator(r: OperatorRelease): boolean {
     throw new Error(`helm uninstall failed:\n${result.stderr}`);
   }
   return result.status === 0;
+}
+
+/** What the chart makes in the release namespace (RBAC too: the tests watch only that namespace). */
+const CHART_TYPES = [
+  RESOURCES.Deployment,
+  RESOURCES.ServiceAccount,
+  RESOURCES.Service,
+  RESOURCES.Role,
+  RESOURCES.RoleBinding,
+  RESOURCES.PodDisruptionBudget,
+];
+/** What the cluster makes of them, labelled alike: the Deployment's ReplicaSets and pods, the Service's slices. */
+const DERIVED_TYPES = [RESOURCES.ReplicaSet, RESOURCES.Pod, RESOURCES.EndpointSlice];
+
+export interface ReleaseObject {
+  kind: string;
+  name: string;
+  /** Its deletion has begun (a deletionTimestamp): it waits for finalizers or dependents. */
+  deleting: boolean;
+}
+
+/**
+ * The objects labelled as the release's in `namespace`: the chart's own (`'chart'`), or those and
+ * what the cluster made of them (`'all'`).
+ */
+export async function releaseObjects(
+  client: KubeClient,
+  namespace: string,
+  which: 'chart' | 'all' = 'all',
+): Promise<ReleaseObject[]> {
+  const types = which === 'chart' ? CHART_TYPES : [...CHART_TYPES, ...DERIVED_TYPES];
+  const query = { labelSelector: `app.kubernetes.io/instance=${RELEASE}` };
+  const lists = await Promise.all(
+    types.map(async (type) => {
+      const list = await client.list(type, namespace, query);
+      return list.items.map((o) => ({
+        kind: type.kind,
+        name: o.metadata?.name ?? '',
+        deleting: Boolean(o.metadata?.deletionTimestamp),
+      }));
+    }),
+  );
+  return lists.flat();
 }
 
 export async function operatorPods(k: Kube, namespace: string): Promise<V1Pod[]> {

@@ -11,7 +11,15 @@ import type { KubeEvent } from '../operator/kube/events.ts';
 import type { KafkaConnect, KafkaConnector } from '../operator/api/types.ts';
 import type { ConnectorStateInfo } from '../runtime/rest/types.ts';
 import { conditionTrue as ready, eventually, isReady } from './kube.ts';
-import { leaderMetric, leaseHolder, operatorPods, podLog, waitForOperator } from './operator-release.ts';
+import {
+  leaderMetric,
+  leaseHolder,
+  operatorPods,
+  podLog,
+  releaseObjects,
+  waitForOperator,
+  type ReleaseObject,
+} from './operator-release.ts';
 import { OperatorTestBed } from './operator-test-bed.ts';
 
 const CONNECT = 'files';
@@ -318,16 +326,27 @@ describe('weir operator', () => {
   it('uninstalls cleanly', async () => {
     await bed.deleteConnectors();
     expect(bed.uninstallOperator()).toBe(true);
-    await eventually('the operator pods gone', async () =>
-      (await operatorPods(k, namespace)).length === 0 ? true : undefined,
+    const returned = Date.now();
+    // Helm has deleted each of the chart's objects; the Deployment, deleted in the foreground, may
+    // still wait for its pods (Helm's --wait can end before, see uninstallOperator).
+    const going = await releaseObjects(client, namespace, 'chart');
+    expect(going.filter((o) => !o.deleting)).toEqual([]);
+    const named = (objects: ReleaseObject[]) => objects.map((o) => `${o.kind} ${o.name}`).join(', ');
+    let left: ReleaseObject[] = [];
+    await eventually(
+      'nothing of the release left',
+      async () => {
+        left = await releaseObjects(client, namespace);
+        return left.length === 0 ? true : undefined;
+      },
+      90_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; left: ${named(left)}`);
+    });
+    console.log(
+      `operator e2e: helm uninstall returned with ${named(going) || 'nothing'} still being deleted; all of the release gone ${Date.now() - returned} ms later`,
     );
-    const left = await Promise.all([
-      k.apps.listNamespacedDeployment({ namespace, labelSelector: 'app.kubernetes.io/instance=weir' }),
-      k.core.listNamespacedServiceAccount({ namespace, labelSelector: 'app.kubernetes.io/instance=weir' }),
-      k.core.listNamespacedService({ namespace, labelSelector: 'app.kubernetes.io/instance=weir' }),
-    ]);
-    expect(left.flatMap((l) => l.items.map((o) => o.metadata?.name))).toEqual([]);
     const roles = await client.request<{ items: unknown[] }>('GET', resourcePath(RESOURCES.Role, namespace));
     expect(roles.items).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
