@@ -119,6 +119,7 @@ export class PodWorker {
       netns: network.namespace,
       hostname: this.pod.metadata?.name ?? 'pod',
       mounts: containerMounts(c, folders),
+      keep: [this.deps.repoRoot],
       hostsFile: join(this.dir, 'hosts'),
       workingDir: c.workingDir || (isWeir ? this.deps.repoRoot : '/'),
       argv,

@@ -1,6 +1,10 @@
 // Containers as processes. Each one starts through `ip netns exec` (the pod's network namespace and
 // a private mount namespace), `unshare --uts` (the pod's hostname), and a short shell prologue that
 // bind-mounts the pod's volumes at their mountPaths and the pod's /etc/hosts, then execs the command.
+// The machine's tree is first bound whole at MACHINE_VIEW, and every source is read there, so a mount
+// cannot hide the next one's source; the folders a container needs from the machine (this repository:
+// Node and the weir CLI) are bound again when a mountPath above them covered them (an emptyDir at
+// /tmp, with the checkout under /tmp).
 // The process leads its own process group, so signals reach everything it started.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -11,6 +15,8 @@ import { ContainerConfigError, expand } from './env.ts';
 import type { Mount } from './volumes.ts';
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** Where, inside a container's mount namespace, the machine's tree stays visible as it was. */
+export const MACHINE_VIEW = '/run/weir-node-agent/machine';
 
 function which(command: string): string {
   const found = spawnSync('sh', ['-c', `command -v ${command}`], {
@@ -46,6 +52,8 @@ export interface LaunchSpec {
   netns: string;
   hostname: string;
   mounts: Mount[];
+  /** Folders of the machine the container needs, kept visible whatever is mounted above them. */
+  keep: string[];
   hostsFile: string;
   workingDir: string;
   argv: string[];
@@ -54,21 +62,31 @@ export interface LaunchSpec {
 }
 
 /** The shell prologue run inside the container's namespaces before its command. */
-export function prologue(spec: Pick<LaunchSpec, 'hostname' | 'mounts' | 'hostsFile' | 'workingDir'>): string {
+export function prologue(
+  spec: Pick<LaunchSpec, 'hostname' | 'mounts' | 'keep' | 'hostsFile' | 'workingDir'>,
+): string {
+  const hostRoot = MACHINE_VIEW;
   const lines = [
     'set -e',
     'CONTAINER_PATH="$PATH"',
     `PATH=${SYSTEM_PATH}`,
     `echo ${quote(spec.hostname)} > /proc/sys/kernel/hostname`,
     `mount --bind ${quote(spec.hostsFile)} /etc/hosts`,
+    `mkdir -p ${MACHINE_VIEW}`,
+    `mount --rbind / ${MACHINE_VIEW}`,
   ];
   for (const m of spec.mounts) {
-    const [src, dst] = [quote(m.source), quote(m.target)];
+    const [src, dst] = [quote(hostRoot + m.source), quote(m.target)];
     lines.push(
       `if [ -d ${src} ]; then mkdir -p ${dst}; else mkdir -p "$(dirname ${dst})"; [ -e ${dst} ] || touch ${dst}; fi`,
       `mount --bind ${src} ${dst}`,
     );
     if (m.readOnly) lines.push(`mount -o remount,bind,ro ${dst}`);
+  }
+  for (const folder of spec.keep) {
+    if (!spec.mounts.some((m) => folder === m.target || folder.startsWith(`${m.target.replace(/\/$/, '')}/`)))
+      continue;
+    lines.push(`mkdir -p ${quote(folder)}`, `mount --bind ${quote(hostRoot + folder)} ${quote(folder)}`);
   }
   lines.push(
     `mkdir -p ${quote(spec.workingDir)}`,
