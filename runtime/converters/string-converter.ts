@@ -67,7 +67,8 @@ function utf16(name: string, bigEndian: boolean, bom: boolean): Charset {
 const UTF_8: Charset = {
   name: 'UTF-8',
   encode: (text) => Buffer.from(text, 'utf8'),
-  decode: (bytes) => view(bytes).toString('utf8'),
+  // Consumed values are Buffers already; a view is made only for other byte arrays.
+  decode: (bytes) => (Buffer.isBuffer(bytes) ? bytes : view(bytes)).toString('utf8'),
 };
 
 const CHARSETS: Record<string, () => Charset> = {

@@ -276,11 +276,11 @@ export class SinkTaskRunner extends WorkerTask {
       const record = (this.errors as RecordErrorHandler).run('CONVERTER', message, () =>
         this.toRecord(message),
       );
-      const transformed =
-        record &&
-        (this.errors as RecordErrorHandler).run('TRANSFORMATION', record, () =>
-          (this.chain as TransformationChain<SinkRecord>).apply(record),
-        );
+      if (!record) continue;
+      const chain = this.chain as TransformationChain<SinkRecord>;
+      const transformed = chain.isEmpty
+        ? record
+        : (this.errors as RecordErrorHandler).run('TRANSFORMATION', record, () => chain.apply(record));
       if (transformed) records.push(transformed);
     }
     while (!this.stopping) {
@@ -299,14 +299,17 @@ export class SinkTaskRunner extends WorkerTask {
       }
     }
     if (this.stopping && records.length > 0) return;
-    for (const message of messages) {
+    // Only each partition's last message counts; a batch holds runs of messages by partition.
+    messages.forEach((message, i) => {
+      const next = messages[i + 1];
+      if (next && next.partition === message.partition && next.topic === message.topic) return;
       this.consumed.set(partitionKey(message.topic, message.partition), {
         topic: message.topic,
         partition: message.partition,
         offset: message.offset + 1n,
         leaderEpoch: message.leaderEpoch,
       });
-    }
+    });
   }
 
   private toRecord(message: RawMessage): SinkRecord {

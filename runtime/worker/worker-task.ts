@@ -125,12 +125,20 @@ export abstract class WorkerTask {
   }
 }
 
-/** Sleeps `ms`, or less when `signal` fires. */
+/**
+ * Sleeps `ms`, or less when `signal` fires. The wake function may be called any number of times (a sink
+ * calls it for every record it receives); after the first, or once the sleep is over, it does nothing.
+ */
 export function sleep(ms: number, signal?: { onWake: (wake: () => void) => void }): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+      timer = undefined;
+      resolve();
+    }, ms);
     signal?.onWake(() => {
+      if (timer === undefined) return;
       clearTimeout(timer);
+      timer = undefined;
       resolve();
     });
   });
