@@ -186,9 +186,19 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   private listenTo(stream: RawStream): void {
+    let pausing = false;
     stream.on('data', (message: RawMessage) => {
       this.buffer.push(message);
-      if (this.buffer.length >= BUFFER_HIGH_WATER) stream.pause();
+      if (this.buffer.length >= BUFFER_HIGH_WATER && !pausing) {
+        // Paused once the fetch response's messages are all here: pausing at once would send the rest
+        // of them through the stream's own buffer, one 'data' event at a time, after a resume. The
+        // tick runs before the stream's next fetch is due, so no further fetch goes out.
+        pausing = true;
+        process.nextTick(() => {
+          pausing = false;
+          if (this.buffer.length >= BUFFER_HIGH_WATER / 2) stream.pause();
+        });
+      }
       this.wake?.();
     });
     stream.on('error', (error: unknown) => {
