@@ -27,6 +27,7 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   generation = 0;
   joinErrors: GroupRequestError[] = [];
   heartbeatError: (() => GroupRequestError | 'hang') | undefined;
+  leaveError: GroupRequestError | undefined;
   finds = 0;
   joinDelayMs = 0;
   /** Other members DescribeGroups shows. */
@@ -70,6 +71,7 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   }
   async leaveGroup(_c: Broker, _g: string, memberId: string): Promise<void> {
     this.events.push(`leave:${memberId}`);
+    if (this.leaveError) throw this.leaveError;
     this.described = this.described.filter((m) => m.memberId !== memberId);
   }
   async describeGroup(): Promise<GroupDescription> {
@@ -105,6 +107,7 @@ describe('WorkerGroupMember (scripted coordinator)', () => {
     coordinator: ScriptedCoordinator,
     rounds: Partial<ConnectAssignment>[],
     sessionTimeoutMs = 400,
+    log = pino({ level: 'silent' }),
   ) {
     const assignments: ConnectAssignment[] = [];
     member = new WorkerGroupMember({
@@ -115,7 +118,7 @@ describe('WorkerGroupMember (scripted coordinator)', () => {
       heartbeatIntervalMs: 20,
       retryBackoffMs: 5,
       client: coordinator,
-      log: pino({ level: 'silent' }),
+      log,
       metadata: () => ({ url: 'http://w1:8083/', configOffset: 0n }),
       assign: (members) =>
         new Map(members.map((m) => [m.memberId, encodeAssignment(assignment(rounds.shift() ?? {}))])),
@@ -275,5 +278,27 @@ describe('WorkerGroupMember (scripted coordinator)', () => {
     await member?.leave();
     expect(c.events.slice(-2)).toEqual(['revoked:0,1', 'leave:m1']);
     expect(member?.assignment).toBeNull();
+  });
+
+  it('logs UNKNOWN_MEMBER_ID from LeaveGroup at info (the leader removed it already), other errors as warnings', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const c = new ScriptedCoordinator();
+    c.leaveError = new GroupRequestError('UNKNOWN_MEMBER_ID', 'gone');
+    start(c, [{ tasks: tasks(0) }], 400, log);
+    await until(() => c.events.includes('assigned:0'));
+    await member?.leave();
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+    expect(lines.map((l) => l.msg)).toContain(
+      'Left the group: the coordinator had already removed this member',
+    );
+
+    lines.length = 0;
+    const other = new ScriptedCoordinator();
+    other.leaveError = new GroupRequestError('COORDINATOR_NOT_AVAILABLE', 'moving');
+    start(other, [{ tasks: tasks(0) }], 400, log);
+    await until(() => other.events.includes('assigned:0'));
+    await member?.leave();
+    expect(lines.filter((l) => l.level === 40).map((l) => l.msg)).toEqual(['LeaveGroup failed']);
   });
 });

@@ -217,7 +217,12 @@ export class WorkerGroupMember {
     if (leave && this.#memberId !== '' && this.#coordinator) {
       await this.#client
         .leaveGroup(this.#coordinator, this.#o.groupId, this.#memberId, reason)
-        .catch((error: unknown) => this.#log.warn({ err: error }, 'LeaveGroup failed'));
+        .catch((error: unknown) => {
+          // A worker that announced its shutdown has usually been removed by the leader already.
+          if (errorId(error) === 'UNKNOWN_MEMBER_ID')
+            this.#log.info('Left the group: the coordinator had already removed this member');
+          else this.#log.warn({ err: error }, 'LeaveGroup failed');
+        });
     }
     this.#memberId = '';
     this.#generation = -1;
