@@ -211,6 +211,9 @@ export interface ObservedConnector {
   change?: { phase: 'applying' | 'settling'; message: string };
 }
 
+/** Reconciling reasons of a change under way, by phase (connector-change.ts reads them back after a restart). */
+export const CHANGE_REASONS = { applying: 'ApplyingChange', settling: 'WaitingForTasks' } as const;
+
 const WANT = { running: 'RUNNING', paused: 'PAUSED', stopped: 'STOPPED' } as const;
 
 function firstLine(trace: string | undefined): string {
@@ -237,7 +240,7 @@ export function connectorConditions(
   const s = observed.connectorStatus;
   if (!s) return outcomeConditions('progressing', 'Creating', 'the connector is being created', generation);
   if (observed.change) {
-    const reason = observed.change.phase === 'applying' ? 'ApplyingChange' : 'WaitingForTasks';
+    const reason = CHANGE_REASONS[observed.change.phase];
     return outcomeConditions('progressing', reason, observed.change.message, generation);
   }
   const want = WANT[ktr.spec.state ?? 'running'];

@@ -28,7 +28,7 @@
 // what they report rather than waiting for ever.
 import type { ConnectorInfo, ConnectorStateInfo } from '../../runtime/rest/types.ts';
 import type { KafkaConnector } from '../api/types.ts';
-import { findCondition } from './conditions.ts';
+import { CHANGE_REASONS, findCondition } from './conditions.ts';
 import { configDiff, desiredConnectorConfig, targetState } from './connector-config.ts';
 
 /** How long after the workers took a change the tasks must still run before the connector is Ready. */
@@ -126,9 +126,6 @@ function summary(status: ConnectorStateInfo | undefined): string {
   return `connector ${status.connector.state}, ${status.tasks.length} task(s)${states.length ? ` ${states.join(', ')}` : ''}`;
 }
 
-/** Condition reasons of a change under way: status written with one of them is mid-change. */
-const CHANGE_REASONS = ['ApplyingChange', 'WaitingForTasks'];
-
 /**
  * A change an earlier operator process may have made and not seen through, for a connector this
  * process has not reconciled yet (after a restart or a leader change): its status was mid-change
@@ -141,7 +138,8 @@ export function changeFromStatus(ktr: KafkaConnector, now: number): PendingChang
   const reconciling = findCondition(ktr.status?.conditions, 'Reconciling');
   const midChange =
     reconciling?.status === 'True' &&
-    CHANGE_REASONS.includes(reconciling.reason ?? '') &&
+    // Status written with one of these reasons is mid-change.
+    Object.values<string>(CHANGE_REASONS).includes(reconciling.reason ?? '') &&
     reconciling.observedGeneration === generation;
   const olderGeneration =
     observed !== undefined && observed >= 1 && generation !== undefined && observed < generation;

@@ -7,7 +7,8 @@ import type { TargetState } from '../rest/types.ts';
 import type { ConfigSnapshot, ConfigUpdate, KafkaConfigStore } from '../storage/kafka-config-store.ts';
 import type { StatusStore } from '../storage/status-store.ts';
 import { buildStatus, restartPlan } from '../herder/status.ts';
-import { sameProps, taskConfigsChanged } from '../herder/task-configs.ts';
+import { sameProps } from '../config/properties.ts';
+import { taskConfigsChanged } from '../herder/task-configs.ts';
 import type { Worker } from '../worker/worker.ts';
 import type { ConnectorsAndTasks, TaskId } from './connect-protocol.ts';
 

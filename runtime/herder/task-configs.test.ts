@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sameProps, taskConfigsChanged } from './task-configs.ts';
+import { sameProps } from '../config/properties.ts';
+import { taskConfigsChanged } from './task-configs.ts';
 
 const connector = { 'connector.class': 'FileStreamSink', topics: 't', 'value.converter': 'JsonConverter' };
 const task = { 'task.class': 'FileStreamSinkTask', topics: 't' };

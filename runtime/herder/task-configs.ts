@@ -6,8 +6,6 @@
 import type { Props } from '../api/index.ts';
 import { sameProps } from '../config/properties.ts';
 
-export { sameProps } from '../config/properties.ts';
-
 /**
  * Whether the task configs `generated` from connector config `current` must replace `committed`,
  * which were committed while the connector config was `applied` (undefined: not known).

@@ -42,15 +42,17 @@ export function baseClientOptions(
   kind?: ClientKind,
   connector?: Props,
 ): ClientBase {
-  const settings = kind
-    ? { ...worker.originals, ...clientSettings(worker, kind, connector) }
-    : worker.originals;
+  return optionsWith(worker, clientId, kind ? clientSettings(worker, kind, connector) : {});
+}
+
+/** baseClientOptions, given the kind's own settings (clientSettings) already. */
+function optionsWith(worker: WorkerConfig, clientId: string, own: Record<string, string>): ClientBase {
   return {
     clientId: worker.clientId ? `${worker.clientId}-${clientId}` : clientId,
     bootstrapBrokers: worker.bootstrapServers,
     retries: 10,
     retryDelay: 500,
-    ...securityOptions(settings),
+    ...securityOptions({ ...worker.originals, ...own }),
   };
 }
 
@@ -58,7 +60,7 @@ export function producerOptions(worker: WorkerConfig, connector: Props, clientId
   const own = clientSettings(worker, 'producer', connector);
   const acks = own['acks'] ?? 'all';
   return {
-    ...baseClientOptions(worker, clientId, 'producer', connector),
+    ...optionsWith(worker, clientId, own),
     acks: acks === 'all' ? -1 : Number(acks),
     autocreateTopics: true,
   };
@@ -75,7 +77,7 @@ export function sinkGroupId(worker: WorkerConfig, connector: Props, name: string
 export function consumerOptions(worker: WorkerConfig, connector: Props, clientId: string, groupId: string) {
   const own = clientSettings(worker, 'consumer', connector);
   return {
-    ...baseClientOptions(worker, clientId, 'consumer', connector),
+    ...optionsWith(worker, clientId, own),
     groupId,
     sessionTimeout: Number(own['session.timeout.ms'] ?? 45000),
     heartbeatInterval: Number(own['heartbeat.interval.ms'] ?? 3000),
