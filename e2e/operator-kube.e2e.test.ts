@@ -5,7 +5,13 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KubeConfig, type KubernetesObject, type V1ConfigMap } from '@kubernetes/client-node';
-import { KubeClient, RESOURCES, resourcePath, type ResourceType } from '../operator/kube/client.ts';
+import {
+  isConflict,
+  KubeClient,
+  RESOURCES,
+  resourcePath,
+  type ResourceType,
+} from '../operator/kube/client.ts';
 import {
   apiServerSource,
   makeInformer,
@@ -296,6 +302,19 @@ describe('server-side apply', () => {
     const retaken = await apply(client, configMap('applied', { k: 'v2' }, { app: 'apply' }));
     expect(retaken.result).toBe('updated');
     expect((retaken.object as V1ConfigMap).data).toEqual({ k: 'v2' });
+  });
+
+  it('with a uid, applies to that object only: one deleted since it was read is not made again', async () => {
+    const read = (await apply(client, configMap('bound', { k: 'v1' }, { app: 'uid' }))).object;
+    const uid = read.metadata?.uid;
+    const same = await apply(client, configMap('bound', { k: 'v2' }, { app: 'uid' }), { current: read, uid });
+    expect(same.result).toBe('updated');
+    await deleteIfExists(client, read);
+    const error = await apply(client, configMap('bound', { k: 'v2' }, { app: 'uid' }), { uid }).catch(
+      (e: unknown) => e,
+    );
+    expect(isConflict(error)).toBe(true);
+    expect(await client.get(RESOURCES.ConfigMap, namespace, 'bound')).toBeUndefined();
   });
 
   it('applies other kinds too, and deletes if it exists', async () => {

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubernetesObject, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import type { ConnectorPlugin, KafkaConnect } from '../api/types.ts';
-import { RESOURCES } from '../kube/client.ts';
+import { isConflict, RESOURCES } from '../kube/client.ts';
 import { apply, patchStatus } from '../kube/apply.ts';
 import { backoffDelay, type ReconcileResult } from '../kube/work-queue.ts';
 import { logger } from '../../runtime/logging.ts';
@@ -29,6 +29,8 @@ const NOT_READY_RECHECK_MS = 10_000;
 /** Retry of log levels a worker did not take: 2 s doubling to 5 min. */
 const LOG_LEVEL_RETRY_BASE_MS = 2_000;
 const LOG_LEVEL_RETRY_MAX_MS = 300_000;
+/** Reads and applies of the credentials Secret before a Secret changing under them is an error. */
+const CREDENTIALS_ATTEMPTS = 3;
 
 export class KafkaConnectController {
   private readonly ctx: ControllerContext;
@@ -93,18 +95,36 @@ export class KafkaConnectController {
     );
   }
 
+  /**
+   * The credentials Secret: its tokens kept when it exists, new ones when not. The apply is bound to
+   * the Secret as read (its uid): one deleted in between, as to rotate the tokens, is read again and
+   * made with new tokens, never brought back with the old ones.
+   */
+  private async applyCredentials(kc: KafkaConnect) {
+    const { client } = this.ctx;
+    const name = connectNames(kc.metadata.name).credentials;
+    for (let attempt = 1; ; attempt++) {
+      const existing = await client.get<V1Secret>(RESOURCES.Secret, kc.metadata.namespace, name);
+      const fresh = { adminToken: randomBytes(32), restToken: randomBytes(32) };
+      const secret = connectCredentialsSecret(kc, fresh, existing?.data);
+      try {
+        const outcome = await apply(client, secret as KubernetesObject, {
+          current: existing ?? null,
+          uid: existing?.metadata?.uid,
+        });
+        return { secret, outcome };
+      } catch (error) {
+        if (!isConflict(error) || attempt === CREDENTIALS_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   /** The credentials Secret, then every object of the model; resolves to the stored Deployment. */
   private async applyObjects(kc: KafkaConnect): Promise<V1Deployment> {
     const { client, events } = this.ctx;
     const namespace = kc.metadata.namespace ?? '';
     const names = connectNames(kc.metadata.name);
-    const existing = await client.get<V1Secret>(RESOURCES.Secret, namespace, names.credentials);
-    const secret = connectCredentialsSecret(
-      kc,
-      { adminToken: randomBytes(32), restToken: randomBytes(32) },
-      existing?.data,
-    );
-    const secretOutcome = await apply(client, secret as KubernetesObject, { current: existing ?? null });
+    const { secret, outcome: secretOutcome } = await this.applyCredentials(kc);
     if (secretOutcome.result === 'created')
       events.normal(kc, 'Created', 'Apply', `Secret ${names.credentials}`);
     const token = secret.data?.[ADMIN_TOKEN_KEY];

@@ -25,11 +25,19 @@ export interface ApplyOptions<T> {
    * Omitted: the object is read first. `null`: known not to exist.
    */
   current?: T | null;
+  /**
+   * Only this incarnation of the object (a precondition): a Conflict when it was deleted or replaced
+   * since it was read, where the apply would otherwise make it again from what was read.
+   */
+  uid?: string;
   dryRun?: boolean;
 }
 
-/** Fields the API server owns: sending them would be a precondition (resourceVersion) or noise. */
-function applyBody<T extends KubernetesObject>(desired: T): T {
+/**
+ * Fields the API server owns: sending them would be a precondition (resourceVersion, uid) or noise;
+ * `uid` goes back in when asked for as a precondition.
+ */
+function applyBody<T extends KubernetesObject>(desired: T, uid: string | undefined): T {
   const metadata = { ...desired.metadata };
   for (const field of [
     'resourceVersion',
@@ -41,6 +49,7 @@ function applyBody<T extends KubernetesObject>(desired: T): T {
   ]) {
     delete (metadata as Record<string, unknown>)[field];
   }
+  if (uid) metadata.uid = uid;
   return { ...desired, metadata };
 }
 
@@ -75,7 +84,7 @@ export async function apply<T extends KubernetesObject>(
       force: options.force ?? true,
       dryRun: options.dryRun ? 'All' : undefined,
     },
-    body: applyBody(desired),
+    body: applyBody(desired, options.uid),
     contentType: APPLY_PATCH,
   });
   const before = current?.metadata?.resourceVersion;
