@@ -65,7 +65,6 @@ export interface LaunchSpec {
 export function prologue(
   spec: Pick<LaunchSpec, 'hostname' | 'mounts' | 'keep' | 'hostsFile' | 'workingDir'>,
 ): string {
-  const hostRoot = MACHINE_VIEW;
   const lines = [
     'set -e',
     'CONTAINER_PATH="$PATH"',
@@ -76,7 +75,7 @@ export function prologue(
     `mount --rbind / ${MACHINE_VIEW}`,
   ];
   for (const m of spec.mounts) {
-    const [src, dst] = [quote(hostRoot + m.source), quote(m.target)];
+    const [src, dst] = [quote(MACHINE_VIEW + m.source), quote(m.target)];
     lines.push(
       `if [ -d ${src} ]; then mkdir -p ${dst}; else mkdir -p "$(dirname ${dst})"; [ -e ${dst} ] || touch ${dst}; fi`,
       `mount --bind ${src} ${dst}`,
@@ -86,7 +85,7 @@ export function prologue(
   for (const folder of spec.keep) {
     if (!spec.mounts.some((m) => folder === m.target || folder.startsWith(`${m.target.replace(/\/$/, '')}/`)))
       continue;
-    lines.push(`mkdir -p ${quote(folder)}`, `mount --bind ${quote(hostRoot + folder)} ${quote(folder)}`);
+    lines.push(`mkdir -p ${quote(folder)}`, `mount --bind ${quote(MACHINE_VIEW + folder)} ${quote(folder)}`);
   }
   lines.push(
     `mkdir -p ${quote(spec.workingDir)}`,
