@@ -61,10 +61,11 @@ export async function installOperator(o: {
 }
 
 /**
- * `helm uninstall`, deleting in the foreground and waiting; true when there was a release to remove.
- * Every object of the chart is deleted when it returns, but some may still be going: Helm 4's
- * `--wait` ends once the objects it has heard about are gone and counts those it has not heard about
- * yet as gone, so the Deployment may still wait for its pods (`releaseObjects` says what is left).
+ * `helm uninstall`, deleting in the foreground and waiting until every object of the chart is gone
+ * (the Deployment only goes after its pods); true when there was a release to remove. The wait is
+ * Helm's polling one (`--wait=legacy`): the default watcher's delete wait can stop once the objects
+ * it has heard about are gone, and then fails on an event for one still terminating that arrives
+ * after (helm/helm#31651, #31766).
  */
 export function uninstallOperator(r: OperatorRelease): boolean {
   const result = runHelm(r.helm, [
@@ -76,7 +77,7 @@ export function uninstallOperator(r: OperatorRelease): boolean {
     r.namespace,
     '--cascade',
     'foreground',
-    '--wait',
+    '--wait=legacy',
     '--timeout',
     '90s',
   ]);

@@ -327,11 +327,11 @@ describe('weir operator', () => {
     await bed.deleteConnectors();
     expect(bed.uninstallOperator()).toBe(true);
     const returned = Date.now();
-    // Helm has deleted each of the chart's objects; the Deployment, deleted in the foreground, may
-    // still wait for its pods (Helm's --wait can end before, see uninstallOperator).
-    const going = await releaseObjects(client, namespace, 'chart');
-    expect(going.filter((o) => !o.deleting)).toEqual([]);
-    const named = (objects: ReleaseObject[]) => objects.map((o) => `${o.kind} ${o.name}`).join(', ');
+    // Helm has waited until each of the chart's objects is gone, the Deployment after its pods.
+    expect(await releaseObjects(client, namespace, 'chart')).toEqual([]);
+    const named = (objects: ReleaseObject[]) =>
+      objects.map((o) => `${o.kind} ${o.name}${o.deleting ? ' (deleting)' : ''}`).join(', ');
+    const going = await releaseObjects(client, namespace); // what the cluster made of them
     let left: ReleaseObject[] = [];
     await eventually(
       'nothing of the release left',
@@ -344,7 +344,7 @@ describe('weir operator', () => {
       throw new Error(`${String(error)}; left: ${named(left)}`);
     });
     console.log(
-      `operator e2e: helm uninstall returned with ${named(going) || 'nothing'} still being deleted; all of the release gone ${Date.now() - returned} ms later`,
+      `operator e2e: helm uninstall returned with the chart's objects gone, ${named(going) || 'nothing'} still going; all of the release gone ${Date.now() - returned} ms later`,
     );
     const roles = await client.request<{ items: unknown[] }>('GET', resourcePath(RESOURCES.Role, namespace));
     expect(roles.items).toEqual([]);
