@@ -81,6 +81,10 @@ export function runJavaGolden(cases: GoldenCase[], workDir: string): Map<string,
     [
       '-Xmx512m',
       '-XX:TieredStopAtLevel=1',
+      // Date.toString and SimpleDateFormat depend on them; Weir's transforms write as Java does in UTC.
+      '-Duser.timezone=UTC',
+      '-Duser.language=en',
+      '-Duser.country=US',
       `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
       '-cp',
       `${classes}:${libs}/*`,
