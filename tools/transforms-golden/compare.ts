@@ -84,7 +84,8 @@ function compareRecord(
 export function compareResults(java: GoldenResult, weir: GoldenResult): string[] {
   if (java.error || weir.error) {
     if (sameError(java.error, weir.error)) return [];
-    return ['chain:', `  java: ${show(java.error ?? 'built')}`, `  weir: ${show(weir.error ?? 'built')}`];
+    const chain = (e: GoldenError | undefined) => (e ? show(e) : 'the chain was built');
+    return ['chain:', `  java: ${chain(java.error)}`, `  weir: ${chain(weir.error)}`];
   }
   const j = java.records ?? [];
   const w = weir.records ?? [];
