@@ -234,9 +234,13 @@ export class DistributedHerder implements Herder {
     return rebalanceStage(this.member);
   }
 
+  /** As Java: a stopped connector gets no tasks, whoever computed them before it stopped. */
   private async writeTaskConfigs(name: string, configs: Props[]): Promise<void> {
+    if (configs.length > 0 && this.o.configs.snapshot().targetStates.get(name) === 'STOPPED')
+      throw badRequest(`Cannot submit non-empty set of task configs for stopped connector ${name}`);
     await this.o.configs.putTaskConfigs(name, configs);
   }
+
   private async submitTaskConfigs(name: string, configs: Props[]): Promise<void> {
     if (this.member.isLeader) return this.writeTaskConfigs(name, configs);
     const key = this.o.configs.snapshot().sessionKey;
@@ -426,12 +430,15 @@ export class DistributedHerder implements Herder {
   resumeConnector(name: string): Promise<void> {
     return this.setTargetState(name, 'RUNNING');
   }
+  /** As Java: the empty task set first, so no reader sees a STOPPED connector with tasks. */
   async stopConnector(name: string): Promise<void> {
     await this.leaderReady('Stopping a connector');
     this.props(name);
+    await this.writeTaskConfigs(name, []);
     await this.o.configs.putTargetState(name, 'STOPPED');
     await this.o.configs.readToEnd();
   }
+
   async resetConnectorActiveTopics(name: string): Promise<void> {
     this.props(name);
     if (!this.o.config.topicTrackingEnable)
