@@ -89,6 +89,8 @@ export class DistributedHerder implements Herder {
       offsets: options.offsets,
       statuses: options.statuses,
       metrics: options.metrics,
+      // Sink consumers' static member ids follow their tasks across the cluster.
+      sinkGroupInstanceScope: options.distributed.groupId,
       onTaskReconfigurationRequest: (name) => this.work.onConfigUpdate({ kind: 'target-state', name }),
       generation: () => Math.max(0, this.member.generation),
     });
