@@ -9,6 +9,7 @@ import type { ConnectAssignment } from '../distributed/connect-protocol.ts';
 import { WorkerGroupMember, type AssignContext, type GroupMemberInfo } from '../distributed/group-member.ts';
 import { LeaderAssignment } from '../distributed/leader-assignment.ts';
 import { needsRotation, newSessionKey, verify } from '../distributed/session-keys.ts';
+import { TaskConfigRetry } from '../distributed/task-config-retry.ts';
 import { sendTaskConfigsToLeader } from '../distributed/task-configs-to-leader.ts';
 import {
   alreadyExists,
@@ -73,6 +74,7 @@ export class DistributedHerder implements Herder {
   private readonly work: AssignedWork;
   private readonly member: WorkerGroupMember;
   private readonly leaderAssignment: LeaderAssignment;
+  private readonly taskConfigRetry: TaskConfigRetry;
   private members: GroupMemberInfo[] = [];
   private assigned = false;
   private stopping = false;
@@ -94,11 +96,16 @@ export class DistributedHerder implements Herder {
       onTaskReconfigurationRequest: (name) => this.work.onConfigUpdate({ kind: 'target-state', name }),
       generation: () => Math.max(0, this.member.generation),
     });
+    this.taskConfigRetry = new TaskConfigRetry(
+      (name) => this.work.onConfigUpdate({ kind: 'target-state', name }),
+      this.log,
+    );
     this.work = new AssignedWork({
       worker: this.worker,
       configs: options.configs,
       statuses: options.statuses,
-      submitTaskConfigs: (name, configs) => this.submitTaskConfigs(name, configs),
+      submitTaskConfigs: (name, configs) =>
+        this.taskConfigRetry.submit(name, () => this.submitTaskConfigs(name, configs)),
     });
     const gone = () => new Set(options.configs.snapshot().goneWorkers.keys());
     this.leaderAssignment = new LeaderAssignment({
@@ -517,6 +524,7 @@ export class DistributedHerder implements Herder {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.keyTimer);
+    this.taskConfigRetry.stop();
     await this.work.stopAll();
     await this.o.configs
       .putWorkerGone(this.o.workerId)
