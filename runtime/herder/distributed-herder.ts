@@ -426,8 +426,8 @@ export class DistributedHerder implements Herder {
     throw new NotLeaderError(url, what);
   }
 
+  /** Pause and resume: any worker writes the target state at once, rebalance or not (as Java). */
   private async setTargetState(name: string, state: TargetState): Promise<void> {
-    await this.settled();
     this.props(name);
     await this.o.configs.putTargetState(name, state);
     await this.o.configs.readToEnd();
