@@ -513,7 +513,10 @@ export class DistributedHerder implements Herder {
         'WEIR_UNAUTHORIZED',
         'A valid admin token is required: send "Authorization: Bearer <weir.admin.token>"',
       );
-    await this.leaderReady('Declaring a worker gone');
+    // Not held until the group settles: a rebalance may be waiting for this very worker's session.
+    if (!this.assigned) throw new NotLeaderError(null, 'Declaring a worker gone');
+    if (!this.member.isLeader)
+      throw new NotLeaderError(this.member.leaderUrl ?? null, 'Declaring a worker gone');
     if (workerId === this.o.workerId)
       throw badRequest(`Worker ${workerId} is the leader serving this request; stop it instead`);
     this.log.info(`Worker ${workerId} declared gone; its work moves now`);
