@@ -85,6 +85,16 @@ async function killAndRestart(scenario: Scenario, dir: string): Promise<{ spawne
   return { spawned: done - restarted, ready: done - ready };
 }
 
+/**
+ * The dead consumers' sessions last 45 s (consumer session.timeout.ms); without static membership the
+ * sink consumed nothing until then (measured: 44 s after the process started, 38 s after it was up).
+ * Generous bounds: a busy machine takes seconds to start a worker process.
+ */
+function expectWellBeforeTheSessionEnds(ms: { spawned: number; ready: number }): void {
+  expect(ms.ready).toBeLessThan(10_000);
+  expect(ms.spawned).toBeLessThan(30_000);
+}
+
 const topics = new Map<string, string>();
 const topicOf = (dir: string): string => topics.get(dir) as string;
 
@@ -126,7 +136,7 @@ describe('a sink after its worker was killed and restarted', () => {
     console.log(
       `standalone: the restarted worker's sink consumed new records ${ms.spawned.toFixed(0)} ms after its process started, ${ms.ready.toFixed(0)} ms after its REST API answered`,
     );
-    expect(ms.spawned).toBeLessThan(10_000); // the dead consumers' sessions last 45 s
+    expectWellBeforeTheSessionEnds(ms);
   });
 
   it('distributed (restarted on the same host:port): consumes again within seconds, losing nothing', async () => {
@@ -157,6 +167,6 @@ describe('a sink after its worker was killed and restarted', () => {
     console.log(
       `distributed: the restarted worker's sink consumed new records ${ms.spawned.toFixed(0)} ms after its process started, ${ms.ready.toFixed(0)} ms after its REST API answered`,
     );
-    expect(ms.spawned).toBeLessThan(10_000);
+    expectWellBeforeTheSessionEnds(ms);
   });
 });
