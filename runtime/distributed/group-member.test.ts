@@ -178,6 +178,22 @@ describe('WorkerGroupMember (scripted coordinator)', () => {
     expect(c.events.indexOf('revoked:3')).toBeLessThan(c.events.lastIndexOf('join'));
   });
 
+  it('is settled once a round is applied and no other pending; whenSettled waits for that', async () => {
+    const c = new ScriptedCoordinator();
+    start(c, [{ tasks: tasks(0) }, { tasks: tasks(1) }]);
+    await member?.whenSettled();
+    expect(c.events).toEqual(['join', 'assigned:0']);
+    expect(member?.settled).toBe(true);
+    expect(member?.unsettledSince).toBeUndefined();
+    c.joinDelayMs = 100;
+    const asked = Date.now();
+    member?.requestRejoin('a config change');
+    expect(member?.settled).toBe(false);
+    expect(member?.unsettledSince).toBeGreaterThanOrEqual(asked);
+    await member?.whenSettled();
+    expect(c.events).toEqual(['join', 'assigned:0', 'join', 'assigned:0,1']);
+  });
+
   it('keeps its work through a JoinGroup longer than the session while heartbeats are answered', async () => {
     const c = new ScriptedCoordinator();
     start(c, [{ tasks: tasks(0) }, { tasks: tasks(1) }], 200);

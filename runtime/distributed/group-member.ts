@@ -111,6 +111,11 @@ export class WorkerGroupMember {
   #loop: Promise<void> | undefined;
   #watchdog: NodeJS.Timeout | undefined;
   #delayTimer: NodeJS.Timeout | undefined;
+  /** A round is under way: from the start of the JoinGroup step until its assignment is applied. */
+  #inRound = false;
+  /** Since when the member has not been settled (undefined: settled). */
+  #unsettledSince: number | undefined = Date.now();
+  readonly #settledWaiters = new Set<() => void>();
 
   constructor(options: WorkerGroupMemberOptions) {
     this.#o = {
@@ -167,6 +172,22 @@ export class WorkerGroupMember {
   get rebalancing(): boolean {
     return this.#rejoinNeeded || this.#joining || this.#assignment === null;
   }
+  /**
+   * A round completed, its assignment applied (the work it gave started) and no new round pending or
+   * under way: what Java's tick loop waits for before it handles queued requests.
+   */
+  get settled(): boolean {
+    return this.#running && !this.rebalancing && !this.#inRound;
+  }
+  /** When the member stopped being settled (ms since the epoch), or undefined while settled. */
+  get unsettledSince(): number | undefined {
+    return this.settled ? undefined : (this.#unsettledSince ?? Date.now());
+  }
+  /** Resolves once the member is settled, or when it stops. */
+  whenSettled(): Promise<void> {
+    if (this.settled || !this.#running) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.add(resolve));
+  }
   /** The whole current assignment (null before the first one and after losing membership). */
   get assignment(): ConnectAssignment | null {
     return this.#assignment;
@@ -182,6 +203,7 @@ export class WorkerGroupMember {
 
   /** Asks for a new round (e.g. after a config change, so the leader reassigns). */
   requestRejoin(reason = 'requested'): void {
+    this.#markUnsettled();
     this.#rejoinNeeded = true;
     this.#rejoinReason = reason;
     this.#wake?.();
@@ -210,6 +232,7 @@ export class WorkerGroupMember {
     if (!this.#running) return;
     this.#running = false;
     this.#wake?.();
+    this.#releaseWaiters();
     clearTimeout(this.#delayTimer);
     await this.#enqueue(() => this.#revokeAll(reason)); // still heartbeating meanwhile
     this.#heartbeat.stop();
@@ -255,6 +278,19 @@ export class WorkerGroupMember {
 
   async #joinAndSync(): Promise<void> {
     this.#rejoinNeeded = false; // a request from now on asks for one more round
+    this.#inRound = true;
+    try {
+      await this.#round();
+    } catch (error) {
+      this.#rejoinNeeded = true; // a failed round is retried: never seen as settled meanwhile
+      throw error;
+    } finally {
+      this.#inRound = false;
+    }
+    if (this.settled) this.#releaseWaiters();
+  }
+
+  async #round(): Promise<void> {
     const coordinator = await this.#ensureCoordinator();
     const { url, configOffset } = await this.#o.metadata();
     // Stopping work finishes before the member asks to rejoin, and it reports what it runs then.
@@ -379,6 +415,7 @@ export class WorkerGroupMember {
 
   /** Membership may be lost: stop all work first, then rejoin (a new member id when asked). */
   async #lose(reason: string, resetMemberId: boolean): Promise<void> {
+    this.#markUnsettled();
     if (resetMemberId) this.#memberId = '';
     this.#generation = -1;
     this.#rejoinNeeded = true;
@@ -425,6 +462,17 @@ export class WorkerGroupMember {
     const found = await this.#finding;
     this.#coordinator = found;
     return found;
+  }
+
+  #markUnsettled(): void {
+    if (this.settled) this.#unsettledSince = Date.now();
+  }
+
+  #releaseWaiters(): void {
+    this.#unsettledSince = undefined;
+    const waiters = [...this.#settledWaiters];
+    this.#settledWaiters.clear();
+    for (const resolve of waiters) resolve();
   }
 
   /** Runs callbacks one at a time, in order (assignments, revocations). */

@@ -8,7 +8,9 @@ import { AssignedWork } from '../distributed/assigned-work.ts';
 import type { ConnectAssignment } from '../distributed/connect-protocol.ts';
 import { WorkerGroupMember, type AssignContext, type GroupMemberInfo } from '../distributed/group-member.ts';
 import { LeaderAssignment } from '../distributed/leader-assignment.ts';
-import { needsRotation, newSessionKey, signatureHeaders, verify } from '../distributed/session-keys.ts';
+import { needsRotation, newSessionKey, verify } from '../distributed/session-keys.ts';
+import { TaskConfigRetry } from '../distributed/task-config-retry.ts';
+import { sendTaskConfigsToLeader } from '../distributed/task-configs-to-leader.ts';
 import {
   alreadyExists,
   badRequest,
@@ -19,7 +21,6 @@ import {
 } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { ConnectMetrics, RebalanceMetrics } from '../metrics/connect-metrics.ts';
-import { authorizationHeader } from '../rest/auth.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type {
   ConfigInfos,
@@ -41,6 +42,7 @@ import type { SecurityOptions } from '../worker/kafka-security.ts';
 import { Worker } from '../worker/worker.ts';
 import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
 import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
+import { DEFAULT_SETTLE_WAIT_MS, rebalanceStage, whenSettled } from './settled-group.ts';
 import { buildStatus, restartPlan } from './status.ts';
 import {
   assertValid,
@@ -62,6 +64,8 @@ export interface DistributedHerderOptions {
   statuses: KafkaStatusStore;
   kafkaClusterId: string;
   metrics?: ConnectMetrics;
+  /** How long a request waits for a rebalance to end (the REST request timeout). */
+  requestTimeoutMs?: number;
 }
 
 export class DistributedHerder implements Herder {
@@ -70,6 +74,7 @@ export class DistributedHerder implements Herder {
   private readonly work: AssignedWork;
   private readonly member: WorkerGroupMember;
   private readonly leaderAssignment: LeaderAssignment;
+  private readonly taskConfigRetry: TaskConfigRetry;
   private members: GroupMemberInfo[] = [];
   private assigned = false;
   private stopping = false;
@@ -86,14 +91,21 @@ export class DistributedHerder implements Herder {
       offsets: options.offsets,
       statuses: options.statuses,
       metrics: options.metrics,
+      // Sink consumers' static member ids follow their tasks across the cluster.
+      sinkGroupInstanceScope: options.distributed.groupId,
       onTaskReconfigurationRequest: (name) => this.work.onConfigUpdate({ kind: 'target-state', name }),
       generation: () => Math.max(0, this.member.generation),
     });
+    this.taskConfigRetry = new TaskConfigRetry(
+      (name) => this.work.onConfigUpdate({ kind: 'target-state', name }),
+      this.log,
+    );
     this.work = new AssignedWork({
       worker: this.worker,
       configs: options.configs,
       statuses: options.statuses,
-      submitTaskConfigs: (name, configs) => this.submitTaskConfigs(name, configs),
+      submitTaskConfigs: (name, configs) =>
+        this.taskConfigRetry.submit(name, () => this.submitTaskConfigs(name, configs)),
     });
     const gone = () => new Set(options.configs.snapshot().goneWorkers.keys());
     this.leaderAssignment = new LeaderAssignment({
@@ -215,38 +227,35 @@ export class DistributedHerder implements Herder {
         .catch((error: unknown) => this.log.warn({ err: error }, `Could not expel ${workerId}`));
   }
 
-  /** Throws NotLeaderError unless this worker leads a settled group. */
-  private requireLeader(what: string): void {
+  /** Waits until the group has settled, as Java queues requests behind its rebalance. */
+  private settled(): Promise<void> {
+    return whenSettled(this.member, this.o.requestTimeoutMs ?? DEFAULT_SETTLE_WAIT_MS);
+  }
+
+  /** Waits for a settled group, then throws NotLeaderError unless this worker leads it. */
+  private async leaderReady(what: string): Promise<void> {
+    await this.settled();
     if (!this.assigned) throw new NotLeaderError(null, what);
     if (!this.member.isLeader) throw new NotLeaderError(this.member.leaderUrl ?? null, what);
   }
 
+  stage(): string | undefined {
+    return rebalanceStage(this.member);
+  }
+
+  /** As Java: a stopped connector gets no tasks, whoever computed them before it stopped. */
+  private async writeTaskConfigs(name: string, configs: Props[]): Promise<void> {
+    if (configs.length > 0 && this.o.configs.snapshot().targetStates.get(name) === 'STOPPED')
+      throw badRequest(`Cannot submit non-empty set of task configs for stopped connector ${name}`);
+    await this.o.configs.putTaskConfigs(name, configs);
+  }
+
   private async submitTaskConfigs(name: string, configs: Props[]): Promise<void> {
-    if (this.member.isLeader) {
-      await this.o.configs.putTaskConfigs(name, configs);
-      return;
-    }
+    if (this.member.isLeader) return this.writeTaskConfigs(name, configs);
     const key = this.o.configs.snapshot().sessionKey;
     const leader = this.member.leaderUrl;
     if (!key || !leader) throw new NotLeaderError(null, 'Submitting task configs');
-    const body = JSON.stringify(configs);
-    const response = await fetch(
-      new URL(`connectors/${encodeURIComponent(name)}/tasks?forward=true`, leader),
-      {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...authorizationHeader(this.o.config.restToken),
-          ...signatureHeaders(body, key),
-        },
-        body,
-        signal: AbortSignal.timeout(30_000),
-      },
-    );
-    if (!response.ok)
-      throw new Error(
-        `the leader refused task configs for ${name}: HTTP ${response.status} ${await response.text()}`,
-      );
+    return sendTaskConfigsToLeader(leader, name, configs, key, this.o.config.restToken);
   }
 
   // ---- Herder: reads (any worker) ----
@@ -348,7 +357,7 @@ export class DistributedHerder implements Herder {
     config: Record<string, string>,
     options: { allowReplace: boolean; initialState?: TargetState },
   ): Promise<PutConnectorResult> {
-    this.requireLeader('Creating or updating a connector');
+    await this.leaderReady('Creating or updating a connector');
     await this.o.configs.readToEnd();
     const exists = this.o.configs.snapshot().connectors.has(name);
     if (exists && !options.allowReplace) throw alreadyExists(`Connector ${name} already exists`);
@@ -362,6 +371,7 @@ export class DistributedHerder implements Herder {
   }
 
   async patchConnectorConfig(name: string, patch: Record<string, string | null>): Promise<ConnectorInfo> {
+    await this.leaderReady('Patching a connector');
     const current = await this.connectorConfig(name);
     if (patch['name'] !== undefined && patch['name'] !== name) {
       throw badRequest(
@@ -376,7 +386,7 @@ export class DistributedHerder implements Herder {
   }
 
   async deleteConnector(name: string): Promise<void> {
-    this.requireLeader('Deleting a connector');
+    await this.leaderReady('Deleting a connector');
     this.props(name);
     await this.o.configs.removeConnectorConfig(name);
     await this.o.configs.readToEnd();
@@ -384,28 +394,41 @@ export class DistributedHerder implements Herder {
   }
 
   async restartConnector(name: string, request: RestartRequest): Promise<ConnectorStateInfo | null> {
-    this.requireLeader('Restarting a connector');
+    await this.leaderReady('Restarting a connector');
     const status = await this.connectorStatus(name);
     await this.o.configs.putRestartRequest(name, request);
     if (!request.includeTasks && !request.onlyFailed) return null;
     return restartPlan(status, request).status;
   }
 
-  async restartTask(name: string, task: number): Promise<void> {
-    const tasks = await this.taskConfigs(name);
-    if (!tasks[task]) throw notFound(`Task ${name}-${task} not found`);
-    const id = { connector: name, task };
-    if (this.work.ownsTask(id)) return this.work.restartTask(id);
-    const owner = this.o.statuses.task(id)?.workerId;
-    if (!owner || owner === this.o.workerId)
-      throw new NotLeaderError(null, `Restarting task ${name}-${task}`);
-    // The worker running the task restarts it; forwarded requests are not forwarded again.
-    throw new NotLeaderError(this.urlOf(owner), `Restarting task ${name}-${task}`);
+  private assertTaskKnown(name: string, task: number): void {
+    const snapshot = this.o.configs.snapshot();
+    if (!snapshot.connectors.has(name)) throw notFound(`Unknown connector: ${name}`);
+    if (!snapshot.taskConfigs.get(name)?.[task]) throw notFound(`Unknown task: ${name}-${task}`);
   }
 
+  async restartTask(name: string, task: number): Promise<void> {
+    // Checked first too: Java answers a task its connector has not yet generated with 404 at once,
+    // the round that follows a create assigning only the connector.
+    this.assertTaskKnown(name, task);
+    await this.settled();
+    this.assertTaskKnown(name, task);
+    const id = { connector: name, task };
+    if (this.work.ownsTask(id)) return this.work.restartTask(id);
+    // As Java: the leader knows who runs the task and sends the request there; others send it to the leader.
+    const what = `Restarting task ${name}-${task}`;
+    if (!this.member.isLeader) throw new NotLeaderError(this.member.leaderUrl ?? null, what);
+    const owner = this.leaderAssignment.snapshot?.owners.find((o) =>
+      o.work.tasks.some((t) => t.connector === name && t.task === task),
+    );
+    const status = this.o.statuses.task(id)?.workerId;
+    const url = owner?.url ?? (status && status !== this.o.workerId ? this.urlOf(status) : null);
+    throw new NotLeaderError(url, what);
+  }
+
+  /** Pause and resume: any worker writes the target state at once, rebalance or not (as Java). */
   private async setTargetState(name: string, state: TargetState): Promise<void> {
     this.props(name);
-    if (state === 'STOPPED') this.requireLeader('Stopping a connector');
     await this.o.configs.putTargetState(name, state);
     await this.o.configs.readToEnd();
   }
@@ -416,8 +439,13 @@ export class DistributedHerder implements Herder {
   resumeConnector(name: string): Promise<void> {
     return this.setTargetState(name, 'RUNNING');
   }
-  stopConnector(name: string): Promise<void> {
-    return this.setTargetState(name, 'STOPPED');
+  /** As Java: the empty task set first, so no reader sees a STOPPED connector with tasks. */
+  async stopConnector(name: string): Promise<void> {
+    await this.leaderReady('Stopping a connector');
+    this.props(name);
+    await this.writeTaskConfigs(name, []);
+    await this.o.configs.putTargetState(name, 'STOPPED');
+    await this.o.configs.readToEnd();
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
@@ -430,7 +458,7 @@ export class DistributedHerder implements Herder {
   }
 
   private async modifyOffsets(name: string, body: ConnectorOffsets | null): Promise<string> {
-    this.requireLeader('Modifying offsets');
+    await this.leaderReady('Modifying offsets');
     const props = this.props(name);
     if (this.o.configs.snapshot().targetStates.get(name) !== 'STOPPED') throw mustBeStopped(name);
     await this.o.offsets.readToEnd();
@@ -453,17 +481,19 @@ export class DistributedHerder implements Herder {
     signature: string | undefined,
     algorithm: string | undefined,
   ): Promise<void> {
-    this.requireLeader('Writing task configs');
     const refused = verify(body, signature, algorithm, this.o.configs.snapshot().sessionKey);
     if (refused) throw new WeirError('WEIR_FORBIDDEN', refused);
+    // A leader writes at once, even mid-round: the sender may be a worker starting its work in that
+    // round, which rejoins only once this answers.
+    if (!this.member.isLeader) await this.leaderReady('Writing task configs');
     this.props(name);
     const configs = JSON.parse(body) as Props[];
     if (!Array.isArray(configs)) throw badRequest('task configs must be a JSON array of objects');
-    await this.o.configs.putTaskConfigs(name, configs);
+    await this.writeTaskConfigs(name, configs);
   }
 
   async workers(): Promise<ClusterWorker[]> {
-    this.requireLeader('Listing the workers');
+    await this.leaderReady('Listing the workers');
     return this.members.map((m) => ({
       url: m.state.url,
       member_id: m.memberId,
@@ -483,7 +513,10 @@ export class DistributedHerder implements Herder {
         'WEIR_UNAUTHORIZED',
         'A valid admin token is required: send "Authorization: Bearer <weir.admin.token>"',
       );
-    this.requireLeader('Declaring a worker gone');
+    // Not held until the group settles: a rebalance may be waiting for this very worker's session.
+    if (!this.assigned) throw new NotLeaderError(null, 'Declaring a worker gone');
+    if (!this.member.isLeader)
+      throw new NotLeaderError(this.member.leaderUrl ?? null, 'Declaring a worker gone');
     if (workerId === this.o.workerId)
       throw badRequest(`Worker ${workerId} is the leader serving this request; stop it instead`);
     this.log.info(`Worker ${workerId} declared gone; its work moves now`);
@@ -494,6 +527,7 @@ export class DistributedHerder implements Herder {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.keyTimer);
+    this.taskConfigRetry.stop();
     await this.work.stopAll();
     await this.o.configs
       .putWorkerGone(this.o.workerId)

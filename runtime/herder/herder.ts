@@ -80,6 +80,8 @@ export interface Herder {
   pluginConfig(plugin: string): ConfigKeyInfo[];
 
   // Distributed mode only; absent in standalone mode.
+  /** What the worker is busy with (Java's Stage.summarize()), for the message of a request that timed out. */
+  stage?(): string | undefined;
   /** Internal: task configs from the worker running the connector, signed with the session key. */
   putTaskConfigs?(
     name: string,

@@ -75,6 +75,8 @@ export class StandaloneHerder implements Herder {
       offsets: options.offsets,
       statuses: options.statuses,
       metrics: options.metrics,
+      // Stable across a restart in place; two standalone workers never share it.
+      sinkGroupInstanceScope: options.workerId,
       onTaskReconfigurationRequest: (name) =>
         void this.serial(() => this.reconfigureTasks(name)).catch(() => {}),
     });

@@ -45,6 +45,18 @@ describe('validation of client overrides', () => {
     ]);
   });
 
+  it("refuses a sink's consumer.override.group.instance.id that Kafka would refuse, saying what is allowed", async () => {
+    const config = { ...sink, 'consumer.override.group.instance.id': 'my sink' };
+    const infos = await validateConnectorConfig(plugins, config, ALL_OVERRIDES);
+    expect(infos.error_count).toBe(1);
+    const errors = (await overrideValues(config, ALL_OVERRIDES)).flatMap((v) => v.errors);
+    expect(errors).toEqual([
+      "consumer.override.group.instance.id=my sink is not a valid group instance id: use at most 249 of the characters a-z, A-Z, 0-9, '.', '_' and '-'",
+    ]);
+    const fine = { ...sink, 'consumer.override.group.instance.id': 'my-sink', 'tasks.max': '3' };
+    expect((await validateConnectorConfig(plugins, fine, ALL_OVERRIDES)).error_count).toBe(0);
+  });
+
   it('gives Java’s error for each override the policy refuses, and PUT refuses the config with it', async () => {
     const infos = await validateConnectorConfig(plugins, sink, NONE);
     expect(infos.error_count).toBe(2);

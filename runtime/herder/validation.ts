@@ -20,6 +20,7 @@ import { badRequest, WeirError } from '../errors.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
 import { splitList } from '../worker/plugins-for-connector.ts';
+import { sinkGroupInstanceId } from '../worker/sink-group-instance.ts';
 
 export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
   return {
@@ -114,6 +115,17 @@ const CLIENT_PASSWORDS = new Set([
   'ssl.truststore.certificates',
 ]);
 
+/** Why a sink's consumer.override.group.instance.id would fail its tasks (Kafka refuses the id), or null. */
+function instanceIdProblem(configured: string, tasksMax: number): string | null {
+  try {
+    const last = Math.max(0, (Number.isInteger(tasksMax) ? tasksMax : 1) - 1);
+    sinkGroupInstanceId({ scope: undefined, connector: '', task: last, tasksMax, configured });
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /**
  * The connector's client overrides for the clients it uses, each with the policy's verdict, as Java's
  * validateClientOverrides lists them (after the connector's own settings).
@@ -127,7 +139,11 @@ function clientOverrideInfos(
     Object.entries(clientOverrides(config, client)).map(([setting, value]) => {
       const name = `${overridePrefix(client)}${setting}`;
       const password = CLIENT_PASSWORDS.has(setting);
-      const problem = refusal(policy, client, setting);
+      const problem =
+        refusal(policy, client, setting) ??
+        (kind === 'sink' && client === 'consumer' && setting === 'group.instance.id'
+          ? instanceIdProblem(value, Number(config['tasks.max'] ?? '1'))
+          : null);
       return {
         definition: {
           name,

@@ -28,7 +28,9 @@ export const unsupportedMediaType = (contentType: string): WeirError =>
     { httpStatus: 415 },
   );
 
-export const requestTimedOut = (): WeirError => new WeirError('WEIR_TIMEOUT', 'Request timed out');
+/** Java's answer for a request that timed out, with what the worker was busy with when it knows (its stage). */
+export const requestTimedOut = (stage?: string): WeirError =>
+  new WeirError('WEIR_TIMEOUT', stage ? `Request timed out. ${stage}` : 'Request timed out');
 
 export const unauthorized = (): WeirError =>
   new WeirError('WEIR_UNAUTHORIZED', 'Authentication is required to access this resource');

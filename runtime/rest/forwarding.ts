@@ -1,6 +1,8 @@
-// Distributed mode: a write that reached a worker other than the leader is re-sent to the leader, as
-// Apache Kafka Connect does it: `forward=true` added, only the Authorization header copied. A request
-// that already was forwarded is not forwarded again (no second hop): its caller gets 409 and retries.
+// Distributed mode: a write that reached a worker other than the leader is re-sent to the leader (or a
+// task's restart to the worker running it), as Apache Kafka Connect does it: only the Authorization
+// header copied, at most two hops between workers. A client's request carries no `forward`; the first
+// worker sends it on with forward=true, the second with forward=false (the leader passing a task's
+// restart to its owner), and a third answers 409: the workers disagree, as during a rebalance.
 import type { Request } from 'express';
 import type { NotLeaderError } from '../errors.ts';
 import { WeirError } from '../errors.ts';
@@ -8,22 +10,26 @@ import type { Reply } from './request.ts';
 
 const FORWARD_TIMEOUT_MS = 60_000;
 
-export function wasForwarded(req: Request): boolean {
-  return String(req.query['forward'] ?? '').toLowerCase() === 'true';
+/** The request's `forward` parameter as Java reads it: absent (a client's request), true or false. */
+function forwardParam(req: Request): boolean | undefined {
+  const value = req.query['forward'];
+  if (value === undefined) return undefined;
+  return String(value).toLowerCase() === 'true';
 }
 
-/** The leader's answer to the same request, or a 409 when it cannot be forwarded. */
+/** The leader's (or owner's) answer to the same request, or a 409 when it cannot be forwarded. */
 export async function forwardToLeader(req: Request, error: NotLeaderError): Promise<Reply> {
-  if (!error.leaderUrl || wasForwarded(req)) {
+  const forward = forwardParam(req);
+  if (!error.leaderUrl || forward === false) {
     throw new WeirError(
       'WEIR_CONFLICT',
       error.leaderUrl
-        ? `Cannot complete request because of a conflicting operation (e.g. worker rebalance): it was forwarded here, but this worker is not the leader either; retry in a moment`
+        ? `Cannot complete request because of a conflicting operation (e.g. worker rebalance): it was forwarded twice and reached a worker that cannot handle it either; retry in a moment`
         : error.message,
     );
   }
   const url = new URL(req.originalUrl, error.leaderUrl);
-  url.searchParams.set('forward', 'true');
+  url.searchParams.set('forward', String(forward === undefined));
   const headers: Record<string, string> = {};
   const authorization = req.get('authorization');
   if (authorization) headers['authorization'] = authorization;

@@ -64,10 +64,10 @@ function send(req: Request, res: Response, result: Reply): void {
   else res.json(result.body);
 }
 
-function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+function withTimeout<T>(work: Promise<T>, timeoutMs: number, herder: Herder): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(requestTimedOut()), timeoutMs);
+    timer = setTimeout(() => reject(requestTimedOut(herder.stage?.())), timeoutMs);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
@@ -145,7 +145,7 @@ export function createRestApp(options: RestAppOptions): Express {
           if (error instanceof NotLeaderError) return forwardToLeader(req, error);
           throw error;
         });
-      withTimeout(work, timeoutMs)
+      withTimeout(work, timeoutMs, options.herder)
         .then((result) => send(req, res, result))
         .catch((error: unknown) => sendError(req, res, error))
         .catch((error: unknown) => {

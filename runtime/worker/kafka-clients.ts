@@ -74,11 +74,18 @@ export function sinkGroupId(worker: WorkerConfig, connector: Props, name: string
   return clientSettings(worker, 'consumer', connector)['group.id'] ?? `connect-${name}`;
 }
 
-export function consumerOptions(worker: WorkerConfig, connector: Props, clientId: string, groupId: string) {
+export function consumerOptions(
+  worker: WorkerConfig,
+  connector: Props,
+  clientId: string,
+  groupId: string,
+  groupInstanceId?: string,
+) {
   const own = clientSettings(worker, 'consumer', connector);
   return {
     ...optionsWith(worker, clientId, own),
     groupId,
+    ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
     sessionTimeout: Number(own['session.timeout.ms'] ?? 45000),
     heartbeatInterval: Number(own['heartbeat.interval.ms'] ?? 3000),
     maxWaitTime: Number(own['fetch.max.wait.ms'] ?? 500),

@@ -17,7 +17,9 @@ import type { SinkTaskMetrics } from '../metrics/task-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { KafkaGroupClient } from '../distributed/coordinator-client.ts';
-import { baseClientOptions, consumerOptions, sinkGroupId } from './kafka-clients.ts';
+import { baseClientOptions, clientSettings, consumerOptions, sinkGroupId } from './kafka-clients.ts';
+import { onFenced } from './fenced-consumers.ts';
+import { sinkGroupInstanceId } from './sink-group-instance.ts';
 import {
   createConverters,
   splitList,
@@ -48,6 +50,8 @@ export interface SinkTaskRunnerOptions {
   initialState: 'RUNNING' | 'PAUSED';
   onTopicUsed: (topic: string) => void;
   metrics: SinkTaskMetrics;
+  /** Makes the consumer a static member (sink-group-instance.ts); undefined: a dynamic one. */
+  groupInstanceScope?: string | undefined;
 }
 
 const partitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
@@ -157,15 +161,31 @@ export class SinkTaskRunner extends WorkerTask {
   private async startConsuming(): Promise<void> {
     const { connectorProps, worker, id } = this.options;
     const topics = await this.topics();
+    const groupInstanceId = sinkGroupInstanceId({
+      scope: this.options.groupInstanceScope,
+      connector: id.connector,
+      task: id.task,
+      tasksMax: Number(connectorProps['tasks.max'] ?? '1'),
+      configured: clientSettings(worker, 'consumer', connectorProps)['group.instance.id'],
+    });
     const consumer = new Consumer(
       consumerOptions(
         worker,
         connectorProps,
         `connector-consumer-${id.connector}-${id.task}`,
         sinkGroupId(worker, connectorProps, id.connector),
+        groupInstanceId,
       ),
     );
     this.consumer = consumer;
+    if (groupInstanceId !== undefined)
+      onFenced(consumer, (cause) => {
+        this.streamError = new Error(
+          `The consumer of group ${consumer.groupId} was fenced: another consumer joined with its group.instance.id ${groupInstanceId} (another copy of this task, or another task with that consumer.override.group.instance.id); this task stops rather than take the partitions back`,
+          { cause },
+        );
+        this.wake?.();
+      });
     consumer.on(
       'consumer:group:join',
       () => void this.onAssignment().catch((error: unknown) => this.fail(error)),

@@ -36,6 +36,11 @@ export interface WorkerOptions {
   generation?: () => number;
   /** Where the worker reports connector and task metrics; a private registry when absent. */
   metrics?: ConnectMetrics;
+  /**
+   * Sink consumers join their groups as static members, with ids made from this (the Connect
+   * cluster's group.id, or the standalone worker's id): see sink-group-instance.ts. Absent: dynamic.
+   */
+  sinkGroupInstanceScope?: string;
 }
 
 interface RunningConnector {
@@ -354,6 +359,7 @@ export class Worker {
               ...common,
               createTask: () => new taskClass() as SinkTask,
               metrics: new SinkTaskMetrics(id.connector, id.task),
+              groupInstanceScope: this.options.sinkGroupInstanceScope,
             });
     } catch (error) {
       this.metrics.recordTaskStartup(false);
