@@ -133,7 +133,7 @@ export function parseType(name: string, raw: unknown, type: ConfigType): unknown
     case 'BOOLEAN':
       if (typeof text === 'boolean') return text;
       if (typeof text === 'string' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
-      return expected('either true or false');
+      return invalid(name, raw, 'Expected value to be either true or false');
     case 'STRING':
     case 'CLASS':
     case 'PASSWORD':

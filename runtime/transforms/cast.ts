@@ -41,7 +41,13 @@ export interface CastSpec {
 
 function outputType(text: string): SchemaType {
   const type = SCHEMA_TYPES.find((t) => t.toUpperCase() === text.toUpperCase());
-  if (!type) throw configError(SPEC_CONFIG, `Invalid type found in casting spec: ${text}`);
+  if (!type) {
+    // Java passes the enum lookup's exception as the "value" of ConfigException(name, value).
+    throw invalidConfig(
+      `Invalid type found in casting spec: ${text}`,
+      `java.lang.IllegalArgumentException: No enum constant org.apache.kafka.connect.data.Schema.Type.${text.toUpperCase()}`,
+    );
+  }
   if (!SUPPORTED_OUTPUT_TYPES.includes(type)) {
     throw configError(
       SPEC_CONFIG,

@@ -1,6 +1,6 @@
 // SetSchemaMetadata$Key / SetSchemaMetadata$Value: sets the name and/or version of the key or value
 // schema; a struct is copied onto the renamed schema.
-import { ConfigDef, deriveStruct, Struct, withSchemaChanges } from '../api/index.ts';
+import { ConfigDef, DataException, deriveStruct, Struct, withSchemaChanges } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireSchema } from './support/requirements.ts';
@@ -56,6 +56,8 @@ export class SetSchemaMetadata<R extends ConnectRecord = ConnectRecord> implemen
     const schema = this.side.schema(record);
     if (value === null && schema === null) return record;
     requireSchema(schema, 'updating schema metadata');
+    // Java builds the new schema from schema.fields(), which only a struct schema has.
+    if (schema.type !== 'struct') throw new DataException('Cannot list fields on non-struct type');
     const updatedSchema = withSchemaChanges(schema, {
       name: this.schemaName ?? undefined,
       version: this.schemaVersion ?? undefined,
