@@ -2,6 +2,7 @@
 // renames others (renames=old:new,…).
 import { ConfigDef, copySchemaBasics, deriveStruct, SchemaBuilder, SchemaCache } from '../api/index.ts';
 import type { ConnectRecord, Schema, Struct, Transformation } from '../api/index.ts';
+import { javaHashMapEntries } from './support/java-hash-map.ts';
 import { javaSplit } from './support/java-strings.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
@@ -98,7 +99,8 @@ export class ReplaceField<R extends ConnectRecord = ConnectRecord> implements Tr
     const schema = this.side.schema(record);
     if (schema === null) {
       const updated = new Map<string, unknown>();
-      for (const [name, fieldValue] of requireMap(value, PURPOSE)) {
+      // Java iterates its HashMap: that order decides which of two keys renamed alike wins.
+      for (const [name, fieldValue] of javaHashMapEntries(requireMap(value, PURPOSE))) {
         if (this.kept(name)) updated.set(this.renamed(name), fieldValue);
       }
       return this.side.with(record, null, updated);
