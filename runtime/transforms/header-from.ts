@@ -5,6 +5,7 @@ import {
   copySchemaBasics,
   deriveStruct,
   fieldOf,
+  lookUpField,
   SchemaBuilder,
   SchemaCache,
 } from '../api/index.ts';
@@ -100,7 +101,7 @@ export class HeaderFrom<R extends ConnectRecord = ConnectRecord> implements Tran
     this.fields.forEach((name, i) => {
       const valueField = fieldOf(struct.schema, name);
       const fieldValue = valueField ? this.fieldValue(struct, name) : null;
-      const field = fieldOf(schema, name);
+      const field = lookUpField(schema, name);
       if (!field) {
         throw new NullPointerException(
           'Cannot invoke "org.apache.kafka.connect.data.Field.schema()" because the return value of ' +
