@@ -7,3 +7,4 @@ export * from './records.ts';
 export * from './schema.ts';
 export * from './task.ts';
 export * from './transform.ts';
+export { convertToString, parseString } from './values.ts';
