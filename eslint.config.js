@@ -52,10 +52,18 @@ export default tseslint.config(
   },
   {
     // Transforms and predicates are plugins too: they see the SPI only, as Kafka's connect-transforms.
-    files: ['runtime/transforms/**/*.ts'],
+    files: ['runtime/transforms/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: noImports(
-      [...PRODUCT, '../*', '!../api', '!../api/*', '../../*', '!../../api', '!../../api/*'],
+      [...PRODUCT, '../*', '!../api', '!../api/*'],
+      'transforms import only the SPI (runtime/api)',
+    ),
+  },
+  {
+    files: ['runtime/transforms/*/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: noImports(
+      [...PRODUCT, '../../*', '!../../api', '!../../api/*'],
       'transforms import only the SPI (runtime/api)',
     ),
   },
