@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DataException } from '../../api/index.ts';
 import { FORMAT_CASES, PARSE_CASES, PARSE_NOW } from './simple-date-format.java-cases.ts';
-import { IllegalArgumentException, SimpleDateFormat } from './simple-date-format.ts';
+import { IllegalArgumentException } from './java-exceptions.ts';
+import { SimpleDateFormat } from './simple-date-format.ts';
 
 describe('SimpleDateFormat', () => {
   it.each(FORMAT_CASES)('formats with %j at %d as Java does', (pattern, millis, expected) => {

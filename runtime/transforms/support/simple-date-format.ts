@@ -7,6 +7,7 @@
 // Where Weir differs: parsing a time zone by name (z or Z) knows only UTC and GMT, where Java knows
 // every zone's names; parsing week fields (w, W, Y) is refused with a DataException.
 import { DataException } from '../../api/index.ts';
+import { IllegalArgumentException } from './java-exceptions.ts';
 import {
   CUTOVER_DAY,
   dayOf,
@@ -19,14 +20,6 @@ import {
 } from './calendar.ts';
 
 type DayOfDate = (year: number, month: number, day: number) => number;
-
-/** Java's IllegalArgumentException, which `new SimpleDateFormat(pattern)` throws for a bad pattern. */
-export class IllegalArgumentException extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IllegalArgumentException';
-  }
-}
 
 const PATTERN_LETTERS = 'GyMdkHmsSEDFwWahKzZYuXL';
 const MONTHS = [
