@@ -115,6 +115,27 @@ export const Validators = {
     v.describe = each.describe;
     return v;
   },
+  /** ConfigDef.ValidList.anyNonDuplicateValues: a LIST with no repeated and no empty element. */
+  anyNonDuplicateValues(isEmptyAllowed: boolean, isNullAllowed: boolean): Validator {
+    const fail = (name: string, message: string): never => {
+      throw new ConfigException([{ name, message }]);
+    };
+    const v: Validator = (name, value) => {
+      if (value === null || value === undefined) {
+        if (isNullAllowed) return;
+        fail(name, `Configuration '${name}' values must not be null.`);
+      }
+      const values = value as unknown[];
+      if (!isEmptyAllowed && values.length === 0) {
+        fail(name, `Configuration '${name}' must not be empty. Valid values include: any non-empty value`);
+      }
+      if (new Set(values).size !== values.length)
+        fail(name, `Configuration '${name}' values must not be duplicated.`);
+      if (values.includes('')) fail(name, `Configuration '${name}' values must not be empty.`);
+    };
+    v.describe = '';
+    return v;
+  },
   compose(...validators: Validator[]): Validator {
     return (name, value) => validators.forEach((validator) => validator(name, value));
   },
