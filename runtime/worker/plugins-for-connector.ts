@@ -85,11 +85,12 @@ export class TransformationChain<R extends ConnectRecord> {
     for (const alias of splitList(connector['predicates'])) {
       const type = connector[`predicates.${alias}.type`];
       if (!type)
-        throw new ConfigException(
-          `predicates.${alias}.type`,
-          undefined,
-          `Missing required configuration "predicates.${alias}.type" which has no default value.`,
-        );
+        throw new ConfigException([
+          {
+            name: `predicates.${alias}.type`,
+            message: `Missing required configuration "predicates.${alias}.type" which has no default value.`,
+          },
+        ]);
       const predicate = plugins
         .resolve(type, ['predicate'], `predicates.${alias}.type`)
         .create() as Predicate<R>;
@@ -99,11 +100,12 @@ export class TransformationChain<R extends ConnectRecord> {
     const links = aliases.map((alias): ChainLink<R> => {
       const type = connector[`transforms.${alias}.type`];
       if (!type)
-        throw new ConfigException(
-          `transforms.${alias}.type`,
-          undefined,
-          `Missing required configuration "transforms.${alias}.type" which has no default value.`,
-        );
+        throw new ConfigException([
+          {
+            name: `transforms.${alias}.type`,
+            message: `Missing required configuration "transforms.${alias}.type" which has no default value.`,
+          },
+        ]);
       const transformation = plugins
         .resolve(type, ['transformation'], `transforms.${alias}.type`)
         .create() as Transformation<R>;
