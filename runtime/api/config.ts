@@ -9,7 +9,11 @@ export type Importance = 'HIGH' | 'MEDIUM' | 'LOW';
 export type Width = 'NONE' | 'SHORT' | 'MEDIUM' | 'LONG';
 
 /** Throws a ConfigException (use `invalid()`) when `value` is not acceptable for `name`. */
-export type Validator = ((name: string, value: unknown) => void) & { describe?: string };
+export type Validator = ((name: string, value: unknown) => void) & {
+  describe?: string;
+  /** A ValidList: ConfigDef drops repeated elements of the list before validating it, as Kafka 4.2+. */
+  distinctList?: boolean;
+};
 
 export interface ConfigKeyOptions {
   type: ConfigType;
@@ -134,6 +138,7 @@ export const Validators = {
       if (values.includes('')) fail(name, `Configuration '${name}' values must not be empty.`);
     };
     v.describe = '';
+    v.distinctList = true;
     return v;
   },
   compose(...validators: Validator[]): Validator {
@@ -281,6 +286,8 @@ export class ConfigDef {
       }
       try {
         result.value = present ? parseType(key.name, props[key.name], key.type) : key.defaultValue;
+        if (key.validator?.distinctList && Array.isArray(result.value))
+          result.value = [...new Set(result.value)];
         key.validator?.(key.name, result.value);
       } catch (error) {
         result.errors.push(...messagesOf(error));

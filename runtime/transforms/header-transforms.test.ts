@@ -34,7 +34,7 @@ describe('DropHeaders', () => {
     expect(messages({ headers: '' })).toBe(
       "Configuration 'headers' must not be empty. Valid values include: any non-empty value",
     );
-    expect(messages({ headers: 'a,a' })).toBe("Configuration 'headers' values must not be duplicated.");
+    expect(messages({ headers: 'a,a' })).toBe('configured'); // Kafka 4.2+ drops repeated list elements
     expect(messages({ headers: 'a,' })).toBe("Configuration 'headers' values must not be empty.");
     expect(messages({})).toBe('Missing required configuration "headers" which has no default value.');
   });

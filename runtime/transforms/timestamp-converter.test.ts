@@ -186,7 +186,8 @@ describe('TimestampConverter settings', () => {
       'TimestampConverter requires format option to be specified when using string timestamps',
     );
     expect(error({ 'target.type': 'string', format: 'yyyy-qq' })).toBe(
-      'TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: yyyy-qq',
+      "Invalid value java.lang.IllegalArgumentException: Illegal pattern character 'q' for configuration " +
+        'TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: yyyy-qq',
     );
     expect(error({ 'target.type': 'unix', 'unix.precision': 'minutes' })).toBe(
       'Invalid value minutes for configuration unix.precision: String must be one of: nanoseconds, microseconds, milliseconds, seconds',

@@ -149,9 +149,13 @@ export abstract class TimestampConverter<
     if (!blank) {
       try {
         this.format = new SimpleDateFormat(pattern);
-      } catch {
+      } catch (error) {
+        // Kafka passes (message, exception) to ConfigException(name, value): the message reads inside out.
+        const message = `TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern}`;
         throw new ConfigException(
-          `TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern}`,
+          message,
+          `java.lang.IllegalArgumentException: ${(error as Error).message}`,
+          '',
         );
       }
     }

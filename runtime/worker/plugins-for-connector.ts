@@ -123,7 +123,8 @@ export class TransformationChain<R extends ConnectRecord> {
         alias,
         transformation,
         predicate,
-        negate: connector[`transforms.${alias}.negate`]?.trim() === 'true',
+        // Boolean.parseBoolean, as Java reads it: 'true' in any case, anything else is false.
+        negate: connector[`transforms.${alias}.negate`]?.toLowerCase() === 'true',
       };
     });
     return new TransformationChain(links);

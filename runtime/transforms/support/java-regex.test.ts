@@ -48,6 +48,9 @@ const JAVA_CASES: readonly [string, string, string, string][] = [
   ['(?<year>\\d{4})-(?<m>\\d\\d)', '2024-05', '${m}/${year}', '=05/2024'],
   ['logs-.*', 'logs-2024', '$0-archived', '=logs-2024-archived'],
   ['prod\\.(.*)', 'prod.orders', '$1', '=orders'],
+  ['[a-', 'a', 'x', 'ERR PatternSyntaxException: Illegal character range near index 3\n[a-'],
+  ['[z-a]', 'a', 'x', 'ERR PatternSyntaxException: Illegal character range near index 3\n[z-a]\n   ^'],
+  ['[a-\\]', 'a', 'x', 'ERR PatternSyntaxException: Illegal character range near index 4\n[a-\\]\n    ^'],
 ];
 
 function weir(pattern: string, topic: string, replacement: string): string {

@@ -56,6 +56,26 @@ function unsupported(pattern: string, what: string): never {
   );
 }
 
+/** A single character a class range may start or end with: [index of its last character, char]. */
+function rangeChar(pattern: string, at: number): [number, string] | null {
+  const c = pattern[at];
+  if (c === undefined || c === '[') return null;
+  if (c !== '\\') return [at, c];
+  const escaped = pattern[at + 1];
+  return escaped !== undefined && !/[a-zA-Z0-9]/.test(escaped) ? [at + 1, escaped] : null;
+}
+
+/** Java's "Illegal character range" for a class range with no end or whose end precedes its start. */
+function checkRange(pattern: string, dash: number): void {
+  if (dash + 1 >= pattern.length)
+    throw new PatternSyntaxException('Illegal character range', pattern, dash + 1);
+  const before = pattern[dash - 2] === '\\' ? rangeChar(pattern, dash - 2) : rangeChar(pattern, dash - 1);
+  const after = rangeChar(pattern, dash + 1);
+  if (before && after && after[1] < before[1]) {
+    throw new PatternSyntaxException('Illegal character range', pattern, after[0]);
+  }
+}
+
 /** The JavaScript source and flags for a Java pattern; throws PatternSyntaxException like Java. */
 function translate(pattern: string): { source: string; flags: string } {
   let flags = '';
@@ -130,6 +150,8 @@ function translate(pattern: string): { source: string; flags: string } {
       if (c === '&' && pattern[i + 1] === '&') unsupported(pattern, 'a character class intersection (&&)');
       if (c === ']' && i > classStart + 1 && !(i === classStart + 2 && pattern[classStart + 1] === '^')) {
         inClass = false;
+      } else if (c === '-' && i > classStart + 1 && pattern[i + 1] !== ']') {
+        checkRange(pattern, i);
       }
       out += c === '/' ? '\\/' : c;
       continue;
