@@ -4,13 +4,13 @@ import { ConfigDef, copySchemaBasics, SchemaBuilder, SchemaCache } from '../api/
 import type { ConnectRecord, Schema, SchemaType, Transformation } from '../api/index.ts';
 import { castValueToType, SUPPORTED_OUTPUT_TYPES, typeList } from './support/cast-values.ts';
 import { javaSplit } from './support/java-strings.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
 import {
   configError,
   defineReplaceNullWithDefault,
   invalidConfig,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
   validator,
 } from './support/transform-config.ts';
@@ -113,7 +113,7 @@ export class Cast<R extends ConnectRecord = ConnectRecord> implements Transforma
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(CAST_CONFIG_DEF, configs);
+    const config = simpleConfig(CAST_CONFIG_DEF, configs);
     this.spec = parseCastSpec(config[SPEC_CONFIG] as string[]);
     this.replaceNullWithDefault = config[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
     this.schemaCache = new SchemaCache();

@@ -10,12 +10,12 @@ import {
   Struct,
 } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
-import { javaClass } from './support/java-classes.ts';
+import { javaClass } from './support/java-types.ts';
 import { javaHashMapEntries } from './support/java-hash-map.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStructOrNull } from './support/requirements.ts';
 import type { SchemalessMap } from './support/requirements.ts';
-import { parseTransformConfig } from './support/transform-config.ts';
 
 const DELIMITER_CONFIG = 'delimiter';
 const PURPOSE = 'flattening';
@@ -52,7 +52,7 @@ export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transfo
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.delimiter = parseTransformConfig(FLATTEN_CONFIG_DEF, configs)[DELIMITER_CONFIG] as string;
+    this.delimiter = simpleConfig(FLATTEN_CONFIG_DEF, configs)[DELIMITER_CONFIG] as string;
     this.schemaCache = new SchemaCache();
   }
 

@@ -123,7 +123,7 @@ export class TransformationChain<R extends ConnectRecord> {
         alias,
         transformation,
         predicate,
-        // Boolean.parseBoolean, as Java reads it: any case of "true", nothing else.
+        // Boolean.parseBoolean, as Java reads it: 'true' in any case, anything else is false.
         negate: connector[`transforms.${alias}.negate`]?.toLowerCase() === 'true',
       };
     });

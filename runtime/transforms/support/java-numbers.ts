@@ -2,7 +2,8 @@
 // for integers, saturating for floating point, truncating for BigDecimal), and the String parsers
 // (Byte.parseByte, Long.parseLong, Double.parseDouble, new BigDecimal). A parser returns undefined
 // where Java throws NumberFormatException, so each caller words its own DataException.
-import { isDecimal, parseDecimal } from '../../api/index.ts';
+import { isDecimal } from '../../api/index.ts';
+import { parseDecimal } from '../../api/java-formats.ts';
 import type { Decimal, Schema } from '../../api/index.ts';
 
 /** A Java Number: a boxed integer (Byte … Long), a Float or Double, or a BigDecimal. */
