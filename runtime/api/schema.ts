@@ -213,7 +213,7 @@ export class Struct {
 
   private field(name: string): Field {
     const field = fieldOf(this.schema, name);
-    if (!field) throw new DataException(`"${name}" is not a valid field name`);
+    if (!field) throw new DataException(`${name} is not a valid field name`);
     return field;
   }
 
