@@ -1,6 +1,13 @@
 // Cast$Key / Cast$Value: casts top-level fields, or the whole key or value, to another primitive type
 // (spec=field:type,… or spec=type). Binary can only be cast to a (base64) string.
-import { ConfigDef, copySchemaBasics, SchemaBuilder, SchemaCache } from '../api/index.ts';
+import {
+  ConfigDef,
+  copySchemaBasics,
+  deriveStruct,
+  fieldOf,
+  SchemaBuilder,
+  SchemaCache,
+} from '../api/index.ts';
 import type { ConnectRecord, Schema, SchemaType, Transformation } from '../api/index.ts';
 import { castValueToType, SUPPORTED_OUTPUT_TYPES, typeList } from './support/cast-values.ts';
 import { javaSplit } from './support/java-strings.ts';
@@ -14,7 +21,6 @@ import {
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
   validator,
 } from './support/transform-config.ts';
-import { deriveStruct } from '../api/index.ts';
 
 const SPEC_CONFIG = 'spec';
 const PURPOSE = 'cast types';
@@ -138,7 +144,7 @@ export class Cast<R extends ConnectRecord = ConnectRecord> implements Transforma
     }
     const struct = requireStruct(value, PURPOSE, schema);
     const updated = deriveStruct(updatedSchema, (field) => {
-      const original = struct.schema.fields?.find((f) => f.name === field.name);
+      const original = fieldOf(struct.schema, field.name);
       if (!original) return undefined;
       const fieldValue = this.replaceNullWithDefault
         ? struct.get(field.name)

@@ -3,6 +3,7 @@
 // field's type.
 import { ConfigDef, DataException, deriveStruct, isDecimal, Validators } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
+import { parseDecimal } from '../api/java-formats.ts';
 import { javaClass, javaClassName } from './support/java-types.ts';
 import {
   byteValue,
@@ -12,7 +13,6 @@ import {
   intValue,
   javaNumberOf,
   longValue,
-  parseJavaBigDecimal,
   shortValue,
 } from './support/java-numbers.ts';
 import { simpleConfig } from './support/simple-config.ts';
@@ -77,7 +77,7 @@ function replacementLike(value: unknown, schema: Schema | null, replacement: str
   const className = javaClassName(value, schema);
   if (className === 'java.lang.String') return replacement;
   if (className === 'java.math.BigDecimal') {
-    const decimal = parseJavaBigDecimal(replacement);
+    const decimal = parseDecimal(replacement);
     if (!decimal) {
       throw new DataException(`Unable to convert ${replacement} (class java.lang.String) to number`);
     }
@@ -88,7 +88,7 @@ function replacementLike(value: unknown, schema: Schema | null, replacement: str
     throw new DataException(`Cannot mask value of type ${javaClass(value, schema)} with custom replacement.`);
   }
   // Values.asLong / asDouble read the text as a BigDecimal first.
-  const decimal = parseJavaBigDecimal(replacement);
+  const decimal = parseDecimal(replacement);
   if (!decimal) {
     throw new DataException(`Unable to convert ${replacement} (class java.lang.String) to a number`);
   }
