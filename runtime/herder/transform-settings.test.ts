@@ -86,4 +86,16 @@ describe('validate with transforms and predicates (ConnectorConfig.enrich)', () 
       "Config 'transforms.keep.negate' was provided but there is no config 'transforms.keep.predicate' defining a predicate to be negated.",
     ]);
   });
+
+  it('refuses a plugin.version Weir does not have, saying which it has', async () => {
+    const { errors } = await validate({
+      transforms: 'f',
+      'transforms.f.type': 'Filter',
+      'transforms.f.plugin.version': '3.9.0',
+    });
+    expect(errors('transforms.f.plugin.version')).toEqual([
+      'Invalid value 3.9.0 for configuration transforms.f.plugin.version: Weir has version 4.3.1 of ' +
+        'org.apache.kafka.connect.transforms.Filter only; set transforms.f.plugin.version=4.3.1 or remove it',
+    ]);
+  });
 });

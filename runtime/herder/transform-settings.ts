@@ -157,6 +157,18 @@ function enrichKind(
       width: 'LONG',
       displayName: `${kind.noun} version for ${alias}`,
       recommendedValues: found ? [found.descriptor.version] : [],
+      // Weir has one version of each plugin: another is refused rather than ignored.
+      validator: (name, value) => {
+        if (value === null || !found || value === found.descriptor.version) return;
+        throw new ConfigException([
+          {
+            name,
+            message:
+              `Invalid value ${String(value)} for configuration ${name}: Weir has version ${found.descriptor.version} ` +
+              `of ${found.descriptor.className} only; set ${name}=${found.descriptor.version} or remove it`,
+          },
+        ]);
+      },
     });
     if (!found) continue;
     const child = kind === TRANSFORMS ? implicitTransformSettings() : new ConfigDef();

@@ -152,6 +152,16 @@ function shownValue(given: string | undefined, validated: unknown, type: ConfigK
   return renderConfigValue(validated, type);
 }
 
+/** A CLASS setting's value as Java shows it once loaded: an alias becomes the class it names. */
+function classNameOf(
+  plugins: PluginRegistry,
+  given: string | undefined,
+  type: ConfigKey['type'],
+): string | undefined {
+  if (type !== 'CLASS' || given === undefined) return given;
+  return plugins.find(given)?.className ?? given;
+}
+
 /**
  * Validates a connector config (its placeholders resolved by the caller, as Java validates the
  * transformed config); throws only when there is no usable connector.class.
@@ -220,7 +230,7 @@ export async function validateConnectorConfig(
     definition: configKeyInfo(key),
     value: {
       name: value.name,
-      value: shownValue(config[value.name], value.value, key.type),
+      value: shownValue(classNameOf(plugins, config[value.name], key.type), value.value, key.type),
       recommended_values: value.recommendedValues,
       errors: value.errors,
       visible: value.visible,

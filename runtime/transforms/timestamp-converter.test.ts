@@ -88,6 +88,9 @@ describe('TimestampConverter, schemaless', () => {
     expect(() => convert({ 'target.type': 'unix', format: 'yyyy-MM-dd' }, 'Feb 29')).toThrow(
       new DataException('Could not parse timestamp: value (Feb 29) does not match pattern (yyyy-MM-dd)'),
     );
+    expect(() => convert({ 'target.type': 'unix' }, '2024-01-01')).toThrow(
+      'Cannot invoke "java.text.SimpleDateFormat.parse(String)" because "config.format" is null',
+    );
     expect(() => convert({ 'target.type': 'unix', field: 'ts' }, 'text')).toThrow(
       new DataException(
         'Only Map objects supported in absence of schema for [converting timestamp formats], found: java.lang.String',

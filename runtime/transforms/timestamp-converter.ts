@@ -20,6 +20,7 @@ import {
 } from '../api/index.ts';
 import { int64Value } from '../api/java-formats.ts';
 import { javaClass, javaClassName, javaSchemaString } from './support/java-types.ts';
+import { NullPointerException } from './support/java-exceptions.ts';
 import { KEY, VALUE, type RecordSide } from './support/record-side.ts';
 import { simpleConfig } from './support/simple-config.ts';
 import { MILLIS_PER_DAY } from './support/calendar.ts';
@@ -248,7 +249,13 @@ export abstract class TimestampConverter<
             `Expected string timestamp to be a String, but found ${javaClass(timestamp)}`,
           );
         }
-        const format = this.format as SimpleDateFormat;
+        const format = this.format;
+        if (format === null) {
+          // Kafka has no format to parse with either (format is optional unless target.type=string).
+          throw new NullPointerException(
+            'Cannot invoke "java.text.SimpleDateFormat.parse(String)" because "config.format" is null',
+          );
+        }
         const millis = format.parse(timestamp);
         if (millis === null) {
           throw new DataException(

@@ -15,6 +15,13 @@ export class IndexOutOfBoundsException extends Error {
   }
 }
 
+export class NullPointerException extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** java.util.regex.PatternSyntaxException: its message names the problem, the index and the pattern. */
 export class PatternSyntaxException extends IllegalArgumentException {
   constructor(description: string, pattern: string, index: number) {
