@@ -29,11 +29,3 @@ export class PatternSyntaxException extends IllegalArgumentException {
     super(`${description}${index >= 0 ? ` near index ${index}` : ''}\n${pattern}${caret}`);
   }
 }
-
-/** java.lang.NullPointerException, where Kafka's transform dereferences a missing field. */
-export class NullPointerException extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
