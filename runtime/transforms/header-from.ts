@@ -9,6 +9,7 @@ import {
   lookUpField,
   SchemaBuilder,
   SchemaCache,
+  Validators,
 } from '../api/index.ts';
 import type { ConnectRecord, Header, Schema, Struct, Transformation } from '../api/index.ts';
 import { NullPointerException } from './support/java-exceptions.ts';
@@ -21,7 +22,6 @@ import {
   defineReplaceNullWithDefault,
   nonEmptyList,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  validString,
 } from './support/transform-config.ts';
 
 const FIELDS = 'fields';
@@ -45,7 +45,7 @@ export const HEADER_FROM_CONFIG_DEF = defineReplaceNullWithDefault(
     })
     .define(OPERATION, {
       type: 'STRING',
-      validator: validString('move', 'copy'),
+      validator: Validators.in('move', 'copy'),
       importance: 'HIGH',
       documentation:
         'Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), ' +
