@@ -1,0 +1,88 @@
+// errors.log.enable: every failure logged at ERROR with Java's LogReporter message, "Error
+// encountered in task <connector>-<task>. Executing stage '<STAGE>' with class '<class>'", with the
+// record when errors.log.include.messages: the consumed record's coordinates for a sink, the whole
+// source record for a source.
+import type { Logger } from 'pino';
+import type { Schema, SourceRecord } from '../../api/index.ts';
+import { javaToString } from '../../converters/java-formats.ts';
+import type { ErrorMetrics } from '../../metrics/task-metrics.ts';
+import type { TaskId } from '../../storage/status-store.ts';
+import type { ErrorSettings } from './error-settings.ts';
+import type { ProcessingContext } from './processing-context.ts';
+import type { ErrorReporter } from './retry-with-tolerance.ts';
+
+/** A record as consumed from Kafka, raw (the consumer's own message): what a sink's errors are reported with. */
+export interface ConsumedRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  /** Epoch ms, -1 when the record has none. */
+  readonly timestamp: bigint;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headerEntries: [Buffer, Buffer | null][];
+}
+
+export class LogReporter<T> implements ErrorReporter<T> {
+  private readonly task: string;
+  private readonly settings: ErrorSettings;
+  private readonly metrics: ErrorMetrics;
+  private readonly log: Logger;
+  private readonly describe: (original: T) => string;
+
+  constructor(
+    id: TaskId,
+    settings: ErrorSettings,
+    metrics: ErrorMetrics,
+    log: Logger,
+    describe: (original: T) => string,
+  ) {
+    this.task = `${id.connector}-${id.task}`;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.log = log;
+    this.describe = describe;
+  }
+
+  report(context: ProcessingContext<T>): undefined {
+    if (!this.settings.logErrors || !context.failed) return undefined;
+    this.log.error({ err: context.error }, this.message(context));
+    this.metrics.errorsLogged++;
+    return undefined;
+  }
+
+  message(context: ProcessingContext<T>): string {
+    const record = this.settings.logIncludeMessages ? this.describe(context.original) : '';
+    return (
+      `Error encountered in task ${this.task}. Executing stage '${context.stage}' ` +
+      `with class '${context.executingClass || 'null'}'${record}.`
+    );
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Java's ", where consumed record is {topic='t', partition=0, offset=5, timestamp=…, timestampType=CreateTime}". */
+export function describeConsumedRecord(record: ConsumedRecord): string {
+  // The consumer does not say whether a timestamp is CreateTime or LogAppendTime; Weir's sink records are CreateTime.
+  const time = record.timestamp >= 0n ? `, timestamp=${record.timestamp}, timestampType=CreateTime` : '';
+  return `, where consumed record is {topic='${record.topic}', partition=${record.partition}, offset=${record.offset}${time}}`;
+}
+
+const schemaText = (schema: Schema | null): string =>
+  schema === null ? 'null' : `Schema{${schema.name ? `${schema.name}:` : ''}${schema.type.toUpperCase()}}`;
+
+/** Java's ", where source record is = SourceRecord{…} ConnectRecord{…}" (SourceRecord.toString()). */
+export function describeSourceRecord(record: SourceRecord): string {
+  const headers = record.headers.map((h) => `${h.key}=${javaToString(h.value, h.schema)}`).join(', ');
+  return (
+    `, where source record is = SourceRecord{sourcePartition=${javaToString(record.sourcePartition)}, ` +
+    `sourceOffset=${javaToString(record.sourceOffset)}} ConnectRecord{topic='${record.topic}', ` +
+    `kafkaPartition=${record.kafkaPartition ?? 'null'}, key=${javaToString(record.key, record.keySchema)}, ` +
+    `keySchema=${schemaText(record.keySchema)}, value=${javaToString(record.value, record.valueSchema)}, ` +
+    `valueSchema=${schemaText(record.valueSchema)}, timestamp=${record.timestamp ?? 'null'}, ` +
+    `headers=ConnectHeaders(headers=${headers})}`
+  );
+}

@@ -1,0 +1,163 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { DataException, type SinkRecord, type Transformation } from '../../api/index.ts';
+import { JsonConverter, SimpleHeaderConverter, StringConverter } from '../../converters/index.ts';
+import { ErrorMetrics } from '../../metrics/task-metrics.ts';
+import { TransformationChain, type RecordConverters } from '../plugins-for-connector.ts';
+import { deadLetterMessage } from './dead-letter-queue-reporter.ts';
+import { errorSettings } from './error-settings.ts';
+import { describeConsumedRecord, LogReporter, type ConsumedRecord } from './log-reporter.ts';
+import { exceptionClassName, ProcessingContext } from './processing-context.ts';
+import { RetryWithToleranceOperator } from './retry-with-tolerance.ts';
+import { SinkRecordPipeline } from './sink-record-pipeline.ts';
+
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+
+function converters(): RecordConverters {
+  const key = new StringConverter();
+  key.configure({}, true);
+  const value = new JsonConverter();
+  value.configure({ 'schemas.enable': 'false' }, false);
+  const header = new SimpleHeaderConverter();
+  header.configure({});
+  return {
+    key,
+    value,
+    header,
+    classNames: {
+      key: 'org.apache.kafka.connect.storage.StringConverter',
+      value: JSON_CONVERTER,
+      header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
+    },
+  };
+}
+
+const consumed = (value: string, offset = 7n): ConsumedRecord => ({
+  topic: 'orders',
+  partition: 2,
+  offset,
+  timestamp: 1_700_000_000_123n,
+  key: Buffer.from('k1'),
+  value: Buffer.from(value),
+  headerEntries: [[Buffer.from('trace'), Buffer.from('abc')]],
+});
+
+/** A transformation that refuses odd numbers. */
+const refuseOdd: Transformation<SinkRecord> = {
+  configure: () => {},
+  apply: (record) => {
+    if ((record.value as number) % 2 === 1) throw new DataException(`odd: ${String(record.value)}`);
+    return record;
+  },
+  config: () => undefined as never,
+  close: () => {},
+};
+
+function pipeline(props: Record<string, string>) {
+  const metrics = new ErrorMetrics();
+  const operator = new RetryWithToleranceOperator<ConsumedRecord>(errorSettings(props), metrics);
+  const contexts: ProcessingContext<ConsumedRecord>[] = [];
+  operator.reporters([
+    {
+      report: (c) => void contexts.push(Object.assign(new ProcessingContext(c.original), c)),
+      close: () => Promise.resolve(),
+    },
+  ]);
+  const chain = new TransformationChain<SinkRecord>([
+    { alias: 'odd', className: 'com.example.RefuseOdd', transformation: refuseOdd, negate: false },
+  ]);
+  return { pipeline: new SinkRecordPipeline(operator, converters(), chain), metrics, contexts };
+}
+
+describe('sink record pipeline', () => {
+  it('converts and transforms a good record', () => {
+    const { pipeline: p, contexts } = pipeline({ 'errors.tolerance': 'all' });
+    const record = p.process(consumed('42')) as SinkRecord;
+    expect(record).toMatchObject({ key: 'k1', value: 42, kafkaOffset: 7n, headers: [{ key: 'trace' }] });
+    expect(contexts).toEqual([]);
+  });
+
+  it('skips bad JSON at VALUE_CONVERTER with the converter class, and a refused record at TRANSFORMATION', () => {
+    const { pipeline: p, metrics, contexts } = pipeline({ 'errors.tolerance': 'all' });
+    expect(p.process(consumed('{not json'))).toBeNull();
+    expect(p.process(consumed('3'))).toBeNull();
+    expect(contexts.map((c) => [c.stage, c.executingClass])).toEqual([
+      ['VALUE_CONVERTER', JSON_CONVERTER],
+      ['TRANSFORMATION', 'com.example.RefuseOdd'],
+    ]);
+    expect(exceptionClassName(contexts[0]?.error)).toBe('org.apache.kafka.connect.errors.DataException');
+    expect(metrics).toMatchObject({ recordFailures: 2, recordErrors: 2, recordsSkipped: 2 });
+  });
+
+  it('fails on the first bad record with errors.tolerance=none', () => {
+    const { pipeline: p } = pipeline({});
+    expect(() => p.process(consumed('{not json'))).toThrow('Tolerance exceeded in error handler');
+  });
+});
+
+describe('error reports', () => {
+  const failed = () => {
+    const context = new ProcessingContext(consumed('{not json'));
+    context.position('VALUE_CONVERTER', JSON_CONVERTER);
+    context.error = new DataException('Converting byte[] to Kafka Connect data failed');
+    return context;
+  };
+
+  it('the DLQ record: the raw record, its headers, then the ten context headers in Java order', () => {
+    const message = deadLetterMessage('dlq', failed(), { connector: 'sink', task: 0 }, true);
+    expect(message.key?.toString()).toBe('k1');
+    expect(message.value?.toString()).toBe('{not json');
+    expect(message.timestamp).toBe(1_700_000_000_123n);
+    const headers = message.headers.map(([k, v]) => [k.toString(), v?.toString()]);
+    expect(headers.slice(0, 9)).toEqual([
+      ['trace', 'abc'],
+      ['__connect.errors.topic', 'orders'],
+      ['__connect.errors.partition', '2'],
+      ['__connect.errors.offset', '7'],
+      ['__connect.errors.connector.name', 'sink'],
+      ['__connect.errors.task.id', '0'],
+      ['__connect.errors.stage', 'VALUE_CONVERTER'],
+      ['__connect.errors.class.name', JSON_CONVERTER],
+      ['__connect.errors.exception.class.name', 'org.apache.kafka.connect.errors.DataException'],
+    ]);
+    expect(headers[9]).toEqual([
+      '__connect.errors.exception.message',
+      'Converting byte[] to Kafka Connect data failed',
+    ]);
+    expect(headers[10]?.[0]).toBe('__connect.errors.exception.stacktrace');
+    expect(headers[10]?.[1]).toMatch(
+      /^org\.apache\.kafka\.connect\.errors\.DataException: Converting byte\[\] to Kafka Connect data failed\n\tat /,
+    );
+    expect(deadLetterMessage('dlq', failed(), { connector: 'sink', task: 0 }, false).headers).toHaveLength(1);
+  });
+
+  it("the log line is Java's LogReporter message", () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+    const metrics = new ErrorMetrics();
+    const settings = errorSettings({ 'errors.log.enable': 'true', 'errors.log.include.messages': 'true' });
+    const reporter = new LogReporter(
+      { connector: 'sink', task: 3 },
+      settings,
+      metrics,
+      log,
+      describeConsumedRecord,
+    );
+    reporter.report(failed());
+    expect(JSON.parse(lines[0] as string).msg).toBe(
+      "Error encountered in task sink-3. Executing stage 'VALUE_CONVERTER' with class " +
+        "'org.apache.kafka.connect.json.JsonConverter', where consumed record is {topic='orders', " +
+        'partition=2, offset=7, timestamp=1700000000123, timestampType=CreateTime}.',
+    );
+    expect(metrics.errorsLogged).toBe(1);
+    const quiet = new LogReporter(
+      { connector: 'sink', task: 3 },
+      errorSettings({}),
+      metrics,
+      log,
+      describeConsumedRecord,
+    );
+    quiet.report(failed());
+    expect(lines).toHaveLength(1);
+  });
+});
