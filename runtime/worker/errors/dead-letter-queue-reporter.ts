@@ -124,7 +124,8 @@ export class DeadLetterQueueReporter implements ErrorReporter<ConsumedRecord> {
     } catch (error) {
       if (!findErrorBy(error as Error, 'apiId', 'TOPIC_ALREADY_EXISTS'))
         throw new ConnectException(`Could not initialize dead letter queue with topic=${topic}`, {
-          cause: error,
+          // The broker's answer (e.g. the replication factor is larger than the brokers), not the wrapper.
+          cause: findErrorBy(error as Error, 'code', 'PLT_KFK_PROTOCOL') ?? error,
         });
     } finally {
       await admin.close();
