@@ -51,6 +51,23 @@ export default tseslint.config(
     ),
   },
   {
+    // Transforms and predicates are plugins too: the SPI alone.
+    files: ['runtime/transforms/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: noImports(
+      [...PRODUCT, '../*', '!../api', '!../api/*'],
+      'transforms import only the SPI (runtime/api)',
+    ),
+  },
+  {
+    files: ['runtime/transforms/*/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: noImports(
+      [...PRODUCT, '../../*', '!../../api', '!../../api/*'],
+      'transforms import only the SPI (runtime/api)',
+    ),
+  },
+  {
     // The operator's model is pure: desired objects from resources, no I/O.
     files: ['operator/model/**/*.ts'],
     ignores: ['**/*.test.ts'],

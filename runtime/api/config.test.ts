@@ -47,7 +47,10 @@ describe('ConfigDef', () => {
     expect(parseType('n', '2147483647', 'INT')).toBe(2147483647);
     expect(() => parseType('n', '2147483648', 'INT')).toThrow(ConfigException);
     expect(parseType('n', '9007199254740991', 'LONG')).toBe(9007199254740991);
-    expect(() => parseType('n', '1.5', 'LONG')).toThrow(/64-bit integer/);
+    expect(() => parseType('n', '1.5', 'LONG')).toThrow(
+      'Invalid value 1.5 for configuration n: Not a number of type LONG',
+    );
+    expect(() => parseType('n', 1.5, 'LONG')).toThrow(/64-bit integer/);
     expect(parseType('n', '1.5', 'DOUBLE')).toBe(1.5);
   });
 });

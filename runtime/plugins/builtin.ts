@@ -2,6 +2,7 @@
 import { fileConnectorPlugins } from '../connectors/file/index.ts';
 import { toolConnectorPlugins } from '../connectors/tools/index.ts';
 import { converterPlugins } from '../converters/index.ts';
+import { fieldTransformPlugins } from '../transforms/field-transform-plugins.ts';
 import { PluginRegistry, type PluginDescriptor } from './registry.ts';
 
 export function builtinPlugins(): PluginRegistry {
@@ -9,5 +10,6 @@ export function builtinPlugins(): PluginRegistry {
     ...(fileConnectorPlugins as readonly PluginDescriptor[]),
     ...(toolConnectorPlugins as readonly PluginDescriptor[]),
     ...converterPlugins,
+    ...(fieldTransformPlugins as readonly PluginDescriptor[]),
   );
 }
