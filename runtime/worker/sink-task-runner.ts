@@ -310,7 +310,9 @@ export class SinkTaskRunner extends WorkerTask {
         await sleep(this.retryTimeoutMs, { onWake: (w) => (this.wake = w) });
       }
     }
-    if (this.stopping && records.length > 0) return;
+    // Stopping: put() may not have run, or a record waiting to be retried was dropped; its offsets
+    // must not move past them (they are delivered again after a restart).
+    if (this.stopping) return;
     // Only each partition's last message counts; a batch holds runs of messages by partition.
     messages.forEach((message, i) => {
       const next = messages[i + 1];

@@ -157,6 +157,9 @@ export class SourceTaskRunner extends WorkerTask {
         this.options.onTopicUsed(message.topic);
       }
     }
+    // A record waiting to be retried when the task stopped was dropped: none of the batch is sent, and
+    // its offsets are not committed (it is polled again after a restart).
+    if (this.stopping) return;
     this.inFlight.push(batch);
     if (messages.length === 0) {
       this.acknowledge(batch);
