@@ -2,7 +2,8 @@
 // on the same broker run the same FileStreamSink connectors over the same poison records, with
 // errors.tolerance=all, a dead letter queue of their own and context headers; the two DLQ topics are
 // compared record by record (key, value, timestamp, header names in order and their values), and so
-// are the files written and the error log lines.
+// are the files written and the error log lines; and a DLQ replication factor the broker cannot meet
+// fails the task at start on both.
 //
 // Compared by nature rather than by value:
 // - __connect.errors.connector.name: each side's own connector name;
@@ -223,4 +224,28 @@ describe('the dead letter queue, side by side with Apache Kafka Connect 4.3.1', 
     },
     120_000,
   );
+
+  it('a DLQ replication factor above the broker count fails the task at start on both', async () => {
+    const states = await Promise.all(
+      SIDES.map(async (side) => {
+        const url = workers[side]?.url as string;
+        const name = `${run}-rf-${side}`;
+        const config = {
+          ...connectorConfig(side, 'json'),
+          'errors.deadletterqueue.topic.name': `${run}-rf-dlq-${side}`,
+          'errors.deadletterqueue.topic.replication.factor': '3',
+        };
+        expect((await http('PUT', `${url}/connectors/${name}/config`, config)).status).toBe(201);
+        return waitFor(`${side}: ${name}'s task FAILED`, async () => {
+          const { body } = await http('GET', `${url}/connectors/${name}/status`);
+          const task = (body as { tasks?: { state: string; trace?: string }[] }).tasks?.[0];
+          return task?.state === 'FAILED' ? task : undefined;
+        });
+      }),
+    );
+    for (const [i, side] of SIDES.entries())
+      expect(states[i]?.trace).toContain(
+        `Could not initialize dead letter queue with topic=${run}-rf-dlq-${side}`,
+      );
+  }, 120_000);
 });
