@@ -130,7 +130,8 @@ export class RetryWithToleranceOperator<T> {
     try {
       const result = await this.executeAndRetry(context, operation);
       if (context.failed) {
-        // Stopped while waiting to retry: the record is dropped, the task is stopping anyway.
+        // Stopped while waiting to retry: the record is dropped here; the task runners, stopping,
+        // commit no offset past it, so it is delivered again after a restart.
         this.markAsFailed();
         this.metrics.recordsSkipped++;
         this.finish(context);
