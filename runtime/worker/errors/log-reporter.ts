@@ -76,7 +76,15 @@ const schemaText = (schema: Schema | null): string =>
 
 /** Java's ", where source record is = SourceRecord{…} ConnectRecord{…}" (SourceRecord.toString()). */
 export function describeSourceRecord(record: SourceRecord): string {
-  const headers = record.headers.map((h) => `${h.key}=${javaToString(h.value, h.schema)}`).join(', ');
+  const headers =
+    record.headers.length === 0
+      ? ''
+      : `[${record.headers
+          .map(
+            (h) =>
+              `ConnectHeader(key=${h.key}, value=${javaToString(h.value, h.schema)}, schema=${schemaText(h.schema)})`,
+          )
+          .join(', ')}]`;
   return (
     `, where source record is = SourceRecord{sourcePartition=${javaToString(record.sourcePartition)}, ` +
     `sourceOffset=${javaToString(record.sourceOffset)}} ConnectRecord{topic='${record.topic}', ` +

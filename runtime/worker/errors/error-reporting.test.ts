@@ -1,12 +1,23 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DataException, type SinkRecord, type Transformation } from '../../api/index.ts';
+import {
+  DataException,
+  Schemas,
+  sourceRecord,
+  type SinkRecord,
+  type Transformation,
+} from '../../api/index.ts';
 import { JsonConverter, SimpleHeaderConverter, StringConverter } from '../../converters/index.ts';
 import { ErrorMetrics } from '../../metrics/task-metrics.ts';
 import { TransformationChain, type RecordConverters } from '../plugins-for-connector.ts';
 import { deadLetterMessage } from './dead-letter-queue-reporter.ts';
 import { errorSettings } from './error-settings.ts';
-import { describeConsumedRecord, LogReporter, type ConsumedRecord } from './log-reporter.ts';
+import {
+  describeConsumedRecord,
+  describeSourceRecord,
+  LogReporter,
+  type ConsumedRecord,
+} from './log-reporter.ts';
 import { exceptionClassName, ProcessingContext } from './processing-context.ts';
 import { RetryWithToleranceOperator } from './retry-with-tolerance.ts';
 import { SinkRecordPipeline } from './sink-record-pipeline.ts';
@@ -159,5 +170,24 @@ describe('error reports', () => {
     );
     quiet.report(failed());
     expect(lines).toHaveLength(1);
+  });
+
+  it("a source record in the log line is Java's SourceRecord.toString()", () => {
+    const record = sourceRecord({
+      sourcePartition: { filename: '/tmp/a' },
+      sourceOffset: { position: 42 },
+      topic: 't',
+      valueSchema: Schemas.STRING,
+      value: 'hello',
+    });
+    expect(describeSourceRecord(record)).toBe(
+      ', where source record is = SourceRecord{sourcePartition={filename=/tmp/a}, sourceOffset={position=42}} ' +
+        "ConnectRecord{topic='t', kafkaPartition=null, key=null, keySchema=null, value=hello, " +
+        'valueSchema=Schema{STRING}, timestamp=null, headers=ConnectHeaders(headers=)}',
+    );
+    const withHeader = { ...record, headers: [{ key: 'h', schema: Schemas.INT32, value: 7 }] };
+    expect(describeSourceRecord(withHeader)).toContain(
+      'headers=ConnectHeaders(headers=[ConnectHeader(key=h, value=7, schema=Schema{INT32})])}',
+    );
   });
 });
