@@ -2,9 +2,12 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   DataException,
+  RetriableException,
   Schemas,
   sourceRecord,
+  type ConnectRecord,
   type SinkRecord,
+  type SourceRecord,
   type Transformation,
 } from '../../api/index.ts';
 import { JsonConverter, SimpleHeaderConverter, StringConverter } from '../../converters/index.ts';
@@ -19,8 +22,9 @@ import {
   type ConsumedRecord,
 } from './log-reporter.ts';
 import { exceptionClassName, ProcessingContext } from './processing-context.ts';
-import { RetryWithToleranceOperator } from './retry-with-tolerance.ts';
+import { RetryWithToleranceOperator, type Clock } from './retry-with-tolerance.ts';
 import { SinkRecordPipeline } from './sink-record-pipeline.ts';
+import { SourceRecordPipeline } from './source-record-pipeline.ts';
 
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 
@@ -64,9 +68,39 @@ const refuseOdd: Transformation<SinkRecord> = {
   close: () => {},
 };
 
-function pipeline(props: Record<string, string>) {
+/** A transformation that throws RetriableException twice for the value 1000, then lets it through. */
+function busyTwice<R extends ConnectRecord>(): Transformation<R> {
+  let failures = 0;
+  return {
+    configure: () => {},
+    apply: (record) => {
+      if (record.value === 1000 && failures++ < 2) throw new RetriableException('busy');
+      return record;
+    },
+    config: () => undefined as never,
+    close: () => {},
+  };
+}
+
+/** Time that moves only when the operator sleeps. */
+function fakeClock(): Clock & { sleeps: number[] } {
+  let time = 0;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => time,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      time += ms;
+      return Promise.resolve();
+    },
+    random: () => 0.5,
+  };
+}
+
+function pipeline(props: Record<string, string>, clock?: Clock) {
   const metrics = new ErrorMetrics();
-  const operator = new RetryWithToleranceOperator<ConsumedRecord>(errorSettings(props), metrics);
+  const operator = new RetryWithToleranceOperator<ConsumedRecord>(errorSettings(props), metrics, clock);
   const contexts: ProcessingContext<ConsumedRecord>[] = [];
   operator.reporters([
     {
@@ -76,6 +110,7 @@ function pipeline(props: Record<string, string>) {
   ]);
   const chain = new TransformationChain<SinkRecord>([
     { alias: 'odd', className: 'com.example.RefuseOdd', transformation: refuseOdd, negate: false },
+    { alias: 'busy', className: 'com.example.Busy', transformation: busyTwice(), negate: false },
   ]);
   return { pipeline: new SinkRecordPipeline(operator, converters(), chain), metrics, contexts };
 }
@@ -98,6 +133,16 @@ describe('sink record pipeline', () => {
     ]);
     expect(exceptionClassName(contexts[0]?.error)).toBe('org.apache.kafka.connect.errors.DataException');
     expect(metrics).toMatchObject({ recordFailures: 2, recordErrors: 2, recordsSkipped: 2 });
+  });
+
+  it('retries a transformation that throws RetriableException, waiting between attempts', async () => {
+    const clock = fakeClock();
+    const { pipeline: p, metrics } = pipeline({ 'errors.retry.timeout': '-1' }, clock);
+    const pending = p.process(consumed('1000'));
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toMatchObject({ value: 1000, kafkaOffset: 7n });
+    expect(clock.sleeps).toEqual([300, 600]);
+    expect(metrics).toMatchObject({ retries: 2, recordFailures: 2, recordErrors: 0 });
   });
 
   it('fails on the first bad record with errors.tolerance=none', () => {
@@ -189,5 +234,36 @@ describe('error reports', () => {
     expect(describeSourceRecord(withHeader)).toContain(
       'headers=ConnectHeaders(headers=[ConnectHeader(key=h, value=7, schema=Schema{INT32})])}',
     );
+  });
+});
+
+describe('source record pipeline', () => {
+  function sourcePipeline(props: Record<string, string>, clock?: Clock) {
+    const metrics = new ErrorMetrics();
+    const operator = new RetryWithToleranceOperator<SourceRecord>(errorSettings(props), metrics, clock);
+    const stages: (string | undefined)[] = [];
+    operator.reporters([{ report: (c) => void stages.push(c.stage), close: () => Promise.resolve() }]);
+    const chain = new TransformationChain<SourceRecord>([
+      { alias: 'busy', className: 'com.example.Busy', transformation: busyTwice(), negate: false },
+    ]);
+    return { pipeline: new SourceRecordPipeline(operator, converters(), chain), metrics, stages };
+  }
+  const record = (value: unknown, valueSchema = Schemas.INT32) =>
+    sourceRecord({ topic: 't', key: 'k', keySchema: Schemas.STRING, value, valueSchema });
+
+  it('retries a transformation, then converts the record', async () => {
+    const clock = fakeClock();
+    const { pipeline: p } = sourcePipeline({ 'errors.retry.timeout': '10000' }, clock);
+    const message = await p.process(record(1000));
+    expect(message?.value?.toString()).toBe('1000');
+    expect(message?.key?.toString()).toBe('k');
+    expect(clock.sleeps).toEqual([300, 600]);
+  });
+
+  it('skips a record its value converter refuses, at VALUE_CONVERTER', () => {
+    const { pipeline: p, metrics, stages } = sourcePipeline({ 'errors.tolerance': 'all' });
+    expect(p.process(record('not a number'))).toBeNull();
+    expect(stages).toEqual(['VALUE_CONVERTER']);
+    expect(metrics.recordsSkipped).toBe(1);
   });
 });

@@ -117,18 +117,20 @@ export class RetryWithToleranceOperator<T> {
   /**
    * Runs a stage: its result, or undefined when it failed and was tolerated (or an earlier stage of
    * this record failed). A RetriableException is retried with back-off until errors.retry.timeout.
-   * Throws a ConnectException when the failure is not tolerated.
+   * `priorFailure`: the RetriableException of an attempt already made (failedSync's RETRY_ASYNC), so
+   * the next one waits first. Throws a ConnectException when the failure is not tolerated.
    */
   async execute<V>(
     context: ProcessingContext<T>,
     stage: Stage,
     executingClass: string,
     operation: () => V | Promise<V>,
+    priorFailure?: unknown,
   ): Promise<V | undefined> {
     if (context.failed) return undefined;
     context.position(stage, executingClass);
     try {
-      const result = await this.executeAndRetry(context, operation);
+      const result = await this.executeAndRetry(context, operation, priorFailure);
       if (context.failed) {
         // Stopped while waiting to retry: the record is dropped here; the task runners, stopping,
         // commit no offset past it, so it is delivered again after a restart.
@@ -146,26 +148,37 @@ export class RetryWithToleranceOperator<T> {
   private async executeAndRetry<V>(
     context: ProcessingContext<T>,
     operation: () => V | Promise<V>,
+    priorFailure: unknown,
   ): Promise<V | undefined> {
     const start = this.clock.now();
     const timeout = this.settings.retryTimeoutMs;
     const deadline = timeout >= 0 ? start + timeout : Number.POSITIVE_INFINITY;
-    for (let attempt = 1; ; attempt++) {
+    let failure = priorFailure;
+    for (let attempt = priorFailure === undefined ? 1 : 2; ; attempt++) {
+      if (failure !== undefined) {
+        this.metrics.recordFailures++;
+        const now = this.clock.now();
+        if (now >= deadline) throw failure;
+        const delay = backoffDelay(
+          attempt - 1,
+          this.settings.retryDelayMaxMs,
+          now,
+          deadline,
+          this.clock.random,
+        );
+        await this.clock.sleep(delay, this.stopRequested.signal);
+        this.metrics.retries++;
+        if (this.stopRequested.signal.aborted) {
+          context.error = failure;
+          return undefined;
+        }
+      }
       context.attempt = attempt;
       try {
         return await operation();
       } catch (error) {
         if (!(error instanceof RetriableException)) throw error;
-        this.metrics.recordFailures++;
-        const now = this.clock.now();
-        if (now >= deadline) throw error;
-        const delay = backoffDelay(attempt, this.settings.retryDelayMaxMs, now, deadline, this.clock.random);
-        await this.clock.sleep(delay, this.stopRequested.signal);
-        this.metrics.retries++;
-        if (this.stopRequested.signal.aborted) {
-          context.error = error;
-          return undefined;
-        }
+        failure = error;
       }
     }
   }

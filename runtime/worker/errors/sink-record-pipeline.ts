@@ -28,21 +28,26 @@ export class SinkRecordPipeline {
     const names = this.converters.classNames;
     let stage: Stage = 'KEY_CONVERTER';
     let executingClass = names.key;
+    let step = 0; // the stage's place in the pipeline: key, value, headers, then each transformation
     try {
       const { headers, headerError } = this.tryHeaders(message);
       const key = this.convert(message, headers, 'key');
       stage = 'VALUE_CONVERTER';
       executingClass = names.value;
+      step = 1;
       const value = this.convert(message, headers, 'value');
       if (headerError !== undefined) {
         stage = 'HEADER_CONVERTER';
         executingClass = names.header;
+        step = 2;
         throw headerError;
       }
       stage = 'TRANSFORMATION';
+      step = 2;
       let current: SinkRecord | null = sinkRecord(message, key, value, headers);
       for (const transform of this.transforms) {
         executingClass = transform.className;
+        step++;
         current = transform.apply(current);
         if (current === null) return null;
       }
@@ -50,31 +55,55 @@ export class SinkRecordPipeline {
     } catch (error) {
       const context = new ProcessingContext(message);
       if (this.operator.failedSync(context, stage, executingClass, error) === RETRY_ASYNC)
-        return this.processRetrying(message);
+        return this.processRetrying(message, step, error);
       return null;
     }
   }
 
-  /** process(), each stage retried with back-off while it throws a RetriableException. */
-  private async processRetrying(message: ConsumedRecord): Promise<SinkRecord | null> {
+  /**
+   * process() again from the start, each stage retried with back-off while it throws a
+   * RetriableException; the stage at `failedStep` already failed once with `failure`.
+   */
+  private async processRetrying(
+    message: ConsumedRecord,
+    failedStep: number,
+    failure: unknown,
+  ): Promise<SinkRecord | null> {
     const names = this.converters.classNames;
     const context = new ProcessingContext(message);
+    const prior = (step: number) => (step === failedStep ? failure : undefined);
     const { headers, headerError } = this.tryHeaders(message);
-    const key = await this.operator.execute(context, 'KEY_CONVERTER', names.key, () =>
-      this.convert(message, headers, 'key'),
+    const key = await this.operator.execute(
+      context,
+      'KEY_CONVERTER',
+      names.key,
+      () => this.convert(message, headers, 'key'),
+      prior(0),
     );
-    const value = await this.operator.execute(context, 'VALUE_CONVERTER', names.value, () =>
-      this.convert(message, headers, 'value'),
+    const value = await this.operator.execute(
+      context,
+      'VALUE_CONVERTER',
+      names.value,
+      () => this.convert(message, headers, 'value'),
+      prior(1),
     );
-    await this.operator.execute(context, 'HEADER_CONVERTER', names.header, () =>
-      headerError === undefined ? headers : this.convertHeaders(message),
+    await this.operator.execute(
+      context,
+      'HEADER_CONVERTER',
+      names.header,
+      () => (headerError === undefined ? headers : this.convertHeaders(message)),
+      prior(2),
     );
     if (context.failed || key === undefined || value === undefined) return null;
     let current: SinkRecord | null | undefined = sinkRecord(message, key, value, headers);
-    for (const transform of this.transforms) {
+    for (const [i, transform] of this.transforms.entries()) {
       const input: SinkRecord = current;
-      current = await this.operator.execute(context, 'TRANSFORMATION', transform.className, () =>
-        transform.apply(input),
+      current = await this.operator.execute(
+        context,
+        'TRANSFORMATION',
+        transform.className,
+        () => transform.apply(input),
+        prior(3 + i),
       );
       if (current === null || current === undefined) return null;
     }

@@ -40,53 +40,84 @@ export class SourceRecordPipeline {
     const names = this.converters.classNames;
     let stage: Stage = 'TRANSFORMATION';
     let executingClass = '';
+    let step = -1; // the stage's place in the pipeline: each transformation, then headers, key, value
     try {
       let current: SourceRecord | null = record;
       for (const transform of this.transforms) {
         executingClass = transform.className;
+        step++;
         current = transform.apply(current);
         if (current === null) return null;
       }
       stage = 'HEADER_CONVERTER';
       executingClass = names.header;
+      step = this.transforms.length;
       const headers = this.headers(current);
       stage = 'KEY_CONVERTER';
       executingClass = names.key;
+      step++;
       const key = this.convert(current, 'key');
       stage = 'VALUE_CONVERTER';
       executingClass = names.value;
+      step++;
       return message(current, headers, key, this.convert(current, 'value'));
     } catch (error) {
       const context = new ProcessingContext(record);
       if (this.operator.failedSync(context, stage, executingClass, error) === RETRY_ASYNC)
-        return this.processRetrying(record);
+        return this.processRetrying(record, step, error);
       return null;
     }
   }
 
-  /** process(), each stage retried with back-off while it throws a RetriableException. */
-  private async processRetrying(record: SourceRecord): Promise<ProducerMessage | null> {
+  /**
+   * process() again from the start, each stage retried with back-off while it throws a
+   * RetriableException; the stage at `failedStep` already failed once with `failure`.
+   */
+  private async processRetrying(
+    record: SourceRecord,
+    failedStep: number,
+    failure: unknown,
+  ): Promise<ProducerMessage | null> {
     const names = this.converters.classNames;
     const context = new ProcessingContext(record);
+    const prior = (step: number) => (step === failedStep ? failure : undefined);
     let current: SourceRecord | null | undefined = record;
-    for (const transform of this.transforms) {
+    for (const [i, transform] of this.transforms.entries()) {
       const input: SourceRecord = current;
-      current = await this.operator.execute(context, 'TRANSFORMATION', transform.className, () =>
-        transform.apply(input),
+      current = await this.operator.execute(
+        context,
+        'TRANSFORMATION',
+        transform.className,
+        () => transform.apply(input),
+        prior(i),
       );
       if (current === null || current === undefined) return null;
     }
     const transformed: SourceRecord = current;
-    const headers = await this.operator.execute(context, 'HEADER_CONVERTER', names.header, () =>
-      this.headers(transformed),
+    const converted = this.transforms.length;
+    const headers = await this.operator.execute(
+      context,
+      'HEADER_CONVERTER',
+      names.header,
+      () => this.headers(transformed),
+      prior(converted),
     );
-    const key = await this.operator.execute(context, 'KEY_CONVERTER', names.key, () =>
-      this.convert(transformed, 'key'),
+    const key = await this.operator.execute(
+      context,
+      'KEY_CONVERTER',
+      names.key,
+      () => this.convert(transformed, 'key'),
+      prior(converted + 1),
     );
-    const value = await this.operator.execute(context, 'VALUE_CONVERTER', names.value, () =>
-      this.convert(transformed, 'value'),
+    const value = await this.operator.execute(
+      context,
+      'VALUE_CONVERTER',
+      names.value,
+      () => this.convert(transformed, 'value'),
+      prior(converted + 2),
     );
-    if (context.failed || headers === undefined || key === undefined || value === undefined) return null;
+    // Only a failed stage gives undefined (a record without headers has undefined headers too).
+    if (context.failed || key === undefined || value === undefined) return null;
     return message(transformed, headers, key, value);
   }
 
