@@ -51,7 +51,7 @@ export default tseslint.config(
     ),
   },
   {
-    // Transforms and predicates are plugins too: the SPI alone.
+    // Transforms and predicates are plugins too: they see the SPI only, as Kafka's connect-transforms.
     files: ['runtime/transforms/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: noImports(

@@ -49,7 +49,7 @@ interface WorkerRun {
   peakRssMb: number;
 }
 
-interface Worker {
+export interface Worker {
   child: ChildProcess;
   url: string;
   exited: Promise<void>;
@@ -58,7 +58,7 @@ interface Worker {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** N lines of exactly RECORD_BYTES bytes (plus '\n'), each different, written in chunks. */
-function writeInput(file: string, lines: number): void {
+export function writeInput(file: string, lines: number): void {
   const out: string[] = [];
   const flush = (flag: string): void => {
     writeFileSync(file, out.join(''), { flag });
@@ -74,7 +74,7 @@ function writeInput(file: string, lines: number): void {
   flush('a');
 }
 
-function peakRssMb(pid: number | undefined): number {
+export function peakRssMb(pid: number | undefined): number {
   if (pid === undefined) return NaN;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -90,7 +90,7 @@ function peakRssMb(pid: number | undefined): number {
  * Compiles the runtime as `npm run build` does, into .weir/bench-build (not dist/, which bin/weir.js
  * would then prefer for everyone working in this checkout); returns the CLI's entry point.
  */
-function buildWeir(log: (line: string) => void): string {
+export function buildWeir(log: (line: string) => void): string {
   const outDir = join(REPO_ROOT, '.weir', 'bench-build');
   log(`compiling Weir into ${outDir} (tsc -p tsconfig.build.json)…`);
   rmSync(outDir, { recursive: true, force: true });
@@ -112,7 +112,7 @@ function buildWeir(log: (line: string) => void): string {
   return main;
 }
 
-async function startWorker(
+export async function startWorker(
   kind: 'weir' | 'java',
   dir: string,
   bootstrap: string,
@@ -166,7 +166,7 @@ async function startWorker(
   return { worker: { child, url, exited }, startupMs };
 }
 
-async function stopWorker(worker: Worker): Promise<void> {
+export async function stopWorker(worker: Worker): Promise<void> {
   worker.child.kill('SIGTERM');
   const killed = await Promise.race([worker.exited.then(() => false), sleep(30_000).then(() => true)]);
   if (killed) {
@@ -175,14 +175,17 @@ async function stopWorker(worker: Worker): Promise<void> {
   }
 }
 
-async function endOffset(admin: Admin, topic: string): Promise<bigint> {
+export async function endOffset(admin: Admin, topic: string): Promise<bigint> {
   const [listed] = await admin.listOffsets({
     topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: ListOffsetTimestamps.LATEST }] }],
   });
   return listed?.partitions[0]?.offset ?? 0n;
 }
 
-async function created(response: Promise<{ status: number; body: unknown }>, what: string): Promise<void> {
+export async function created(
+  response: Promise<{ status: number; body: unknown }>,
+  what: string,
+): Promise<void> {
   const r = await response;
   if (r.status !== 201)
     throw new Error(`creating ${what} failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);

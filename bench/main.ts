@@ -5,6 +5,7 @@ import { MissingToolError } from '../tools/kafka/testbed.ts';
 import { runFailoverBench } from './failover.ts';
 import { runFileBench } from './file.ts';
 import { runOperatorBench } from './operator.ts';
+import { runTransformsBench } from './transforms.ts';
 
 const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,java,raw] [--keep]
 
@@ -19,6 +20,13 @@ const USAGE = `usage: npm run bench -- file [--lines N] [--runs N] [--only weir,
   --weir-node-options="<flags>"
               node flags for the Weir worker; default "--max-semi-space-size=8", as the image sets them
   --keep      keep the temporary folder (worker logs, files)
+
+usage: npm run bench -- transforms [--lines N] [--runs N] [--only weir,java] [--keep]
+
+  transforms  N lines of 100 bytes through FileStreamSource and three transforms (HoistField$Value,
+              InsertField$Value with a static field, RegexRouter) into a topic, values written by
+              JsonConverter without schemas, for Weir and Apache Kafka Connect: records/s, start-up,
+              peak RSS. --lines, --runs, --weir-from and --weir-node-options as for file.
 
 usage: npm run bench -- failover [--runs N] [--full] [--only weir,java] [--keep]
 
@@ -99,7 +107,7 @@ async function main(): Promise<number> {
   const weirFrom = values['weir-from'];
   if (
     values.help ||
-    positionals[0] !== 'file' ||
+    (positionals[0] !== 'file' && positionals[0] !== 'transforms') ||
     !(lines > 0) ||
     !(runs > 0) ||
     (weirFrom !== 'build' && weirFrom !== 'source')
@@ -107,7 +115,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const table = await runFileBench({
+  const run = positionals[0] === 'transforms' ? runTransformsBench : runFileBench;
+  const table = await run({
     lines: Math.floor(lines),
     runs: Math.floor(runs),
     keep: values.keep,

@@ -32,7 +32,7 @@ describe('ConfigDef', () => {
     expect(messages).toEqual([
       'Missing required configuration "topic" which has no default value.',
       'Invalid value 0 for configuration batch.size: Value must be at least 1',
-      'Invalid value maybe for configuration enabled: Expected value to be either true or false, but it was a string',
+      'Invalid value maybe for configuration enabled: Expected value to be either true or false',
       'Invalid value c for configuration mode: String must be one of: a, b',
     ]);
   });

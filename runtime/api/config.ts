@@ -9,7 +9,11 @@ export type Importance = 'HIGH' | 'MEDIUM' | 'LOW';
 export type Width = 'NONE' | 'SHORT' | 'MEDIUM' | 'LONG';
 
 /** Throws a ConfigException (use `invalid()`) when `value` is not acceptable for `name`. */
-export type Validator = ((name: string, value: unknown) => void) & { describe?: string };
+export type Validator = ((name: string, value: unknown) => void) & {
+  describe?: string;
+  /** A ValidList: ConfigDef drops repeated elements of the list before validating it, as Kafka 4.2+. */
+  distinctList?: boolean;
+};
 
 export interface ConfigKeyOptions {
   type: ConfigType;
@@ -115,6 +119,28 @@ export const Validators = {
     v.describe = each.describe;
     return v;
   },
+  /** ConfigDef.ValidList.anyNonDuplicateValues: a LIST with no repeated and no empty element. */
+  anyNonDuplicateValues(isEmptyAllowed: boolean, isNullAllowed: boolean): Validator {
+    const fail = (name: string, message: string): never => {
+      throw new ConfigException([{ name, message }]);
+    };
+    const v: Validator = (name, value) => {
+      if (value === null || value === undefined) {
+        if (isNullAllowed) return;
+        fail(name, `Configuration '${name}' values must not be null.`);
+      }
+      const values = value as unknown[];
+      if (!isEmptyAllowed && values.length === 0) {
+        fail(name, `Configuration '${name}' must not be empty. Valid values include: any non-empty value`);
+      }
+      if (new Set(values).size !== values.length)
+        fail(name, `Configuration '${name}' values must not be duplicated.`);
+      if (values.includes('')) fail(name, `Configuration '${name}' values must not be empty.`);
+    };
+    v.describe = '';
+    v.distinctList = true;
+    return v;
+  },
   compose(...validators: Validator[]): Validator {
     return (name, value) => validators.forEach((validator) => validator(name, value));
   },
@@ -133,7 +159,7 @@ export function parseType(name: string, raw: unknown, type: ConfigType): unknown
     case 'BOOLEAN':
       if (typeof text === 'boolean') return text;
       if (typeof text === 'string' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
-      return expected('either true or false');
+      return invalid(name, raw, 'Expected value to be either true or false');
     case 'STRING':
     case 'CLASS':
     case 'PASSWORD':
@@ -270,6 +296,8 @@ export class ConfigDef {
       }
       try {
         result.value = present ? parseType(key.name, props[key.name], key.type) : key.defaultValue;
+        if (key.validator?.distinctList && Array.isArray(result.value))
+          result.value = [...new Set(result.value)];
         key.validator?.(key.name, result.value);
       } catch (error) {
         result.errors.push(...messagesOf(error));

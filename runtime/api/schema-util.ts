@@ -1,7 +1,8 @@
 // Deriving schemas and structs from existing ones, as transforms do: Java's SchemaUtil.copySchemaBasics,
 // ConnectSchema's constructor over another schema's parts, and the LRU schema caches of Kafka's
 // transforms (SynchronizedCache(LRUCache(16))).
-import { SchemaBuilder, Struct, schemasEqual } from './schema.ts';
+import { DataException } from './errors.ts';
+import { fieldOf, SchemaBuilder, Struct, schemasEqual } from './schema.ts';
 import type { Field, Schema } from './schema.ts';
 
 /**
@@ -48,6 +49,12 @@ export function withSchemaChanges(schema: Schema, changes: SchemaChanges): Schem
 /** The schema with the same parts but optional (or required): Weir's SchemaBuilder over an existing schema. */
 export function withOptionality(schema: Schema, optional: boolean): Schema {
   return schema.optional === optional ? schema : withSchemaChanges(schema, { optional });
+}
+
+/** Schema.field(name) in Java: the field or undefined, and a DataException on a non-struct schema. */
+export function lookUpField(schema: Schema, name: string): Field | undefined {
+  if (schema.type !== 'struct') throw new DataException('Cannot look up fields on non-struct type');
+  return fieldOf(schema, name);
 }
 
 /**

@@ -186,7 +186,7 @@ describe('JsonConverter writing', () => {
     const b = SchemaBuilder.struct().field('b', Schemas.INT32).build();
     expect(() => write(c, b, new Struct(a).put('a', 1))).toThrow('Mismatching schema.');
     expect(() => write(c, null, new Date(0))).toThrow(
-      'Value of type Date does not have corresponding schema type.',
+      'Java class class java.util.Date does not have corresponding schema type.',
     );
   });
 });

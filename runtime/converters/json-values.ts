@@ -123,7 +123,14 @@ function inferType(value: unknown): SchemaType {
   if (Array.isArray(value)) return 'array';
   if (value instanceof Map || isPlainObject(value)) return 'map';
   if (value instanceof Struct) return 'struct';
-  throw new DataException(`Value of type ${describeType(value)} does not have corresponding schema type.`);
+  // Java prints the class of the value (java.util.Date for Date, Time and Timestamp values).
+  const javaClass =
+    value instanceof Date
+      ? 'java.util.Date'
+      : isDecimal(value)
+        ? 'java.math.BigDecimal'
+        : describeType(value);
+  throw new DataException(`Java class class ${javaClass} does not have corresponding schema type.`);
 }
 
 function writeMap(schema: Schema | null, map: Map<unknown, unknown>, options: JsonValueOptions): string {

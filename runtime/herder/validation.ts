@@ -19,7 +19,7 @@ import {
 import { badRequest, WeirError } from '../errors.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
-import { splitList } from '../worker/plugins-for-connector.ts';
+import { unknownPredicateProblems, withTransformSettings } from './transform-settings.ts';
 
 export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
   return {
@@ -87,18 +87,7 @@ function extraProblems(
   check('key.converter', ['converter']);
   check('value.converter', ['converter']);
   check('header.converter', ['header_converter']);
-  for (const alias of splitList(config['transforms'])) {
-    const setting = `transforms.${alias}.type`;
-    if (!config[setting])
-      problems.push([setting, `Missing required configuration "${setting}" which has no default value.`]);
-    else check(setting, ['transformation']);
-  }
-  for (const alias of splitList(config['predicates'])) {
-    const setting = `predicates.${alias}.type`;
-    if (!config[setting])
-      problems.push([setting, `Missing required configuration "${setting}" which has no default value.`]);
-    else check(setting, ['predicate']);
-  }
+  problems.push(...unknownPredicateProblems(config));
   if (kind === 'sink') problems.push(...sinkTopicsProblems(config));
   return problems;
 }
@@ -163,6 +152,16 @@ function shownValue(given: string | undefined, validated: unknown, type: ConfigK
   return renderConfigValue(validated, type);
 }
 
+/** A CLASS setting's value as Java shows it once loaded: an alias becomes the class it names. */
+function classNameOf(
+  plugins: PluginRegistry,
+  given: string | undefined,
+  type: ConfigKey['type'],
+): string | undefined {
+  if (type !== 'CLASS' || given === undefined) return given;
+  return plugins.find(given)?.className ?? given;
+}
+
 /**
  * Validates a connector config (its placeholders resolved by the caller, as Java validates the
  * transformed config); throws only when there is no usable connector.class.
@@ -180,7 +179,11 @@ export async function validateConnectorConfig(
   }
   const plugin = plugins.resolve(className, ['source', 'sink'], 'connector.class');
   const connector = plugin.create() as Connector;
-  const frameworkDef = connector.kind === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
+  const frameworkDef = withTransformSettings(
+    connector.kind === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef(),
+    plugins,
+    config,
+  );
   const ownDef = configDefOf(connector);
   const results = new Map<string, { key: ConfigKey; value: ConfigValue }>();
   for (const [name, value] of frameworkDef.validateAll(config))
@@ -227,7 +230,7 @@ export async function validateConnectorConfig(
     definition: configKeyInfo(key),
     value: {
       name: value.name,
-      value: shownValue(config[value.name], value.value, key.type),
+      value: shownValue(classNameOf(plugins, config[value.name], key.type), value.value, key.type),
       recommended_values: value.recommendedValues,
       errors: value.errors,
       visible: value.visible,
@@ -267,11 +270,25 @@ export function validateWithHint(
   return validateConnectorConfig(plugins, withClass, policy);
 }
 
-/** GET /connector-plugins: every plugin, or connectors only, sorted by class. */
+/** Java's order of GET /connector-plugins: by kind, then by class name within each. */
+const LISTING_ORDER: PluginType[] = [
+  'sink',
+  'source',
+  'transformation',
+  'predicate',
+  'converter',
+  'header_converter',
+];
+
+/** GET /connector-plugins: every plugin, or connectors only, in Java's order. */
 export function pluginInfos(plugins: PluginRegistry, connectorsOnly: boolean): PluginInfo[] {
   const types = connectorsOnly ? (['source', 'sink'] as const) : undefined;
   return plugins
     .list(types)
     .map((p) => ({ class: p.className, type: p.type, version: p.version }))
-    .sort((a, b) => a.class.localeCompare(b.class));
+    .sort(
+      (a, b) =>
+        LISTING_ORDER.indexOf(a.type) - LISTING_ORDER.indexOf(b.type) ||
+        (a.class < b.class ? -1 : a.class > b.class ? 1 : 0),
+    );
 }

@@ -3,6 +3,7 @@ import { fileConnectorPlugins } from '../connectors/file/index.ts';
 import { toolConnectorPlugins } from '../connectors/tools/index.ts';
 import { converterPlugins } from '../converters/index.ts';
 import { fieldTransformPlugins } from '../transforms/field-transform-plugins.ts';
+import { predicatePlugins, transformPlugins } from '../transforms/index.ts';
 import { PluginRegistry, type PluginDescriptor } from './registry.ts';
 
 export function builtinPlugins(): PluginRegistry {
@@ -10,6 +11,8 @@ export function builtinPlugins(): PluginRegistry {
     ...(fileConnectorPlugins as readonly PluginDescriptor[]),
     ...(toolConnectorPlugins as readonly PluginDescriptor[]),
     ...converterPlugins,
+    ...transformPlugins,
     ...(fieldTransformPlugins as readonly PluginDescriptor[]),
+    ...predicatePlugins,
   );
 }

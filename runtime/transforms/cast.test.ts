@@ -156,7 +156,9 @@ describe('Cast', () => {
     expect(configure('')).toThrow(
       new ConfigException([{ name: 'spec', message: 'Must specify at least one field to cast.' }]),
     );
-    expect(configure('foo')).toThrow('Invalid type found in casting spec: foo');
+    expect(configure('foo')).toThrow(
+      'Invalid value java.lang.IllegalArgumentException: No enum constant org.apache.kafka.connect.data.Schema.Type.FOO for configuration Invalid type found in casting spec: foo',
+    );
     expect(configure('a:bytes')).toThrow(
       'Cast transformation does not support casting to BYTES; supported types are [INT8, INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING]',
     );

@@ -1,20 +1,26 @@
 // Cast$Key / Cast$Value: casts top-level fields, or the whole key or value, to another primitive type
 // (spec=field:type,… or spec=type). Binary can only be cast to a (base64) string.
-import { ConfigDef, copySchemaBasics, SchemaBuilder, SchemaCache } from '../api/index.ts';
+import {
+  ConfigDef,
+  copySchemaBasics,
+  deriveStruct,
+  fieldOf,
+  SchemaBuilder,
+  SchemaCache,
+} from '../api/index.ts';
 import type { ConnectRecord, Schema, SchemaType, Transformation } from '../api/index.ts';
 import { castValueToType, SUPPORTED_OUTPUT_TYPES, typeList } from './support/cast-values.ts';
 import { javaSplit } from './support/java-strings.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
 import {
   configError,
   defineReplaceNullWithDefault,
   invalidConfig,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
   validator,
 } from './support/transform-config.ts';
-import { deriveStruct } from '../api/index.ts';
 
 const SPEC_CONFIG = 'spec';
 const PURPOSE = 'cast types';
@@ -41,7 +47,13 @@ export interface CastSpec {
 
 function outputType(text: string): SchemaType {
   const type = SCHEMA_TYPES.find((t) => t.toUpperCase() === text.toUpperCase());
-  if (!type) throw configError(SPEC_CONFIG, `Invalid type found in casting spec: ${text}`);
+  if (!type) {
+    // Java passes the enum lookup's exception as the "value" of ConfigException(name, value).
+    throw invalidConfig(
+      `Invalid type found in casting spec: ${text}`,
+      `java.lang.IllegalArgumentException: No enum constant org.apache.kafka.connect.data.Schema.Type.${text.toUpperCase()}`,
+    );
+  }
   if (!SUPPORTED_OUTPUT_TYPES.includes(type)) {
     throw configError(
       SPEC_CONFIG,
@@ -107,7 +119,7 @@ export class Cast<R extends ConnectRecord = ConnectRecord> implements Transforma
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(CAST_CONFIG_DEF, configs);
+    const config = simpleConfig(CAST_CONFIG_DEF, configs);
     this.spec = parseCastSpec(config[SPEC_CONFIG] as string[]);
     this.replaceNullWithDefault = config[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
     this.schemaCache = new SchemaCache();
@@ -132,7 +144,7 @@ export class Cast<R extends ConnectRecord = ConnectRecord> implements Transforma
     }
     const struct = requireStruct(value, PURPOSE, schema);
     const updated = deriveStruct(updatedSchema, (field) => {
-      const original = struct.schema.fields?.find((f) => f.name === field.name);
+      const original = fieldOf(struct.schema, field.name);
       if (!original) return undefined;
       const fieldValue = this.replaceNullWithDefault
         ? struct.get(field.name)

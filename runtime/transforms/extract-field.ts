@@ -3,6 +3,7 @@
 import { ConfigDef } from '../api/index.ts';
 import type { ConnectRecord, Transformation } from '../api/index.ts';
 import { IllegalArgumentException } from './support/java-exceptions.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMapOrNull, requireStructOrNull } from './support/requirements.ts';
 import {
@@ -13,7 +14,6 @@ import {
 } from './support/single-field-path.ts';
 import {
   defineReplaceNullWithDefault,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
 } from './support/transform-config.ts';
 
@@ -42,7 +42,7 @@ export class ExtractField<R extends ConnectRecord = ConnectRecord> implements Tr
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(EXTRACT_FIELD_CONFIG_DEF, configs);
+    const config = simpleConfig(EXTRACT_FIELD_CONFIG_DEF, configs);
     this.originalPath = config[FIELD_CONFIG] as string;
     const version = fieldSyntaxVersionOf(config[FIELD_SYNTAX_VERSION_CONFIG] as string);
     this.path = new SingleFieldPath(this.originalPath, version);

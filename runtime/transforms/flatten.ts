@@ -10,11 +10,12 @@ import {
   Struct,
 } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
-import { javaClass } from './support/java-classes.ts';
+import { javaClass } from './support/java-types.ts';
+import { javaHashMapEntries } from './support/java-hash-map.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStructOrNull } from './support/requirements.ts';
 import type { SchemalessMap } from './support/requirements.ts';
-import { parseTransformConfig } from './support/transform-config.ts';
 
 const DELIMITER_CONFIG = 'delimiter';
 const PURPOSE = 'flattening';
@@ -51,7 +52,7 @@ export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transfo
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.delimiter = parseTransformConfig(FLATTEN_CONFIG_DEF, configs)[DELIMITER_CONFIG] as string;
+    this.delimiter = simpleConfig(FLATTEN_CONFIG_DEF, configs)[DELIMITER_CONFIG] as string;
     this.schemaCache = new SchemaCache();
   }
 
@@ -81,7 +82,8 @@ export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transfo
   }
 
   private flattenMap(map: SchemalessMap, prefix: string, flat: SchemalessMap): void {
-    for (const [key, value] of map) {
+    // Java iterates its HashMap: that order decides which of two keys flattened alike wins.
+    for (const [key, value] of javaHashMapEntries(map)) {
       const name = this.fieldName(prefix, key);
       if (value === null || value === undefined) {
         flat.set(name, null);

@@ -5,18 +5,19 @@ import {
   copySchemaBasics,
   deriveStruct,
   fieldOf,
+  lookUpField,
   SchemaBuilder,
   SchemaCache,
 } from '../api/index.ts';
 import type { ConnectRecord, Header, Schema, Struct, Transformation } from '../api/index.ts';
 import { NullPointerException } from './support/java-exceptions.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
 import {
   configError,
   defineReplaceNullWithDefault,
   nonEmptyList,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
   validString,
 } from './support/transform-config.ts';
@@ -63,7 +64,7 @@ export class HeaderFrom<R extends ConnectRecord = ConnectRecord> implements Tran
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(HEADER_FROM_CONFIG_DEF, configs);
+    const config = simpleConfig(HEADER_FROM_CONFIG_DEF, configs);
     this.fields = config[FIELDS] as string[];
     this.headers = config[HEADERS] as string[];
     if (this.headers.length !== this.fields.length) {
@@ -100,7 +101,7 @@ export class HeaderFrom<R extends ConnectRecord = ConnectRecord> implements Tran
     this.fields.forEach((name, i) => {
       const valueField = fieldOf(struct.schema, name);
       const fieldValue = valueField ? this.fieldValue(struct, name) : null;
-      const field = fieldOf(schema, name);
+      const field = lookUpField(schema, name);
       if (!field) {
         throw new NullPointerException(
           'Cannot invoke "org.apache.kafka.connect.data.Field.schema()" because the return value of ' +

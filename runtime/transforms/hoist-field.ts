@@ -2,8 +2,8 @@
 // (without) of one field.
 import { ConfigDef, SchemaBuilder, SchemaCache, Struct } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
-import { parseTransformConfig } from './support/transform-config.ts';
 
 const FIELD_CONFIG = 'field';
 
@@ -24,7 +24,7 @@ export class HoistField<R extends ConnectRecord = ConnectRecord> implements Tran
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    this.fieldName = parseTransformConfig(HOIST_FIELD_CONFIG_DEF, configs)[FIELD_CONFIG] as string;
+    this.fieldName = simpleConfig(HOIST_FIELD_CONFIG_DEF, configs)[FIELD_CONFIG] as string;
     this.schemaCache = new SchemaCache();
   }
 

@@ -11,13 +11,13 @@ import {
   timestampSchema,
 } from '../api/index.ts';
 import type { ConnectRecord, Schema, Struct, Transformation } from '../api/index.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireSinkRecord, requireStruct } from './support/requirements.ts';
 import {
   configError,
   defineReplaceNullWithDefault,
   invalidConfig,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
 } from './support/transform-config.ts';
 
@@ -79,7 +79,7 @@ export class InsertField<R extends ConnectRecord = ConnectRecord> implements Tra
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(INSERT_FIELD_CONFIG_DEF, configs);
+    const config = simpleConfig(INSERT_FIELD_CONFIG_DEF, configs);
     this.topicField = parseSpec(config[TOPIC_FIELD] as string | null);
     this.partitionField = parseSpec(config[PARTITION_FIELD] as string | null);
     this.offsetField = parseSpec(config[OFFSET_FIELD] as string | null);

@@ -1,9 +1,10 @@
 // MaskField$Key / MaskField$Value: replaces fields with their type's empty value (0, false, "", an
 // empty list or map, the epoch) or, for numbers and strings, with a replacement converted to the
 // field's type.
-import { ConfigDef, DataException, deriveStruct, isDecimal } from '../api/index.ts';
+import { ConfigDef, DataException, deriveStruct, isDecimal, Validators } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
-import { javaClass, javaClassName } from './support/java-classes.ts';
+import { parseDecimal } from '../api/java-formats.ts';
+import { javaClass, javaClassName } from './support/java-types.ts';
 import {
   byteValue,
   doubleValue,
@@ -12,17 +13,14 @@ import {
   intValue,
   javaNumberOf,
   longValue,
-  parseJavaBigDecimal,
   shortValue,
 } from './support/java-numbers.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
 import {
-  anyNonDuplicateValues,
   defineReplaceNullWithDefault,
-  distinct,
   nonEmptyString,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
 } from './support/transform-config.ts';
 
@@ -34,7 +32,7 @@ export const MASK_FIELD_CONFIG_DEF = defineReplaceNullWithDefault(
   new ConfigDef()
     .define(FIELDS_CONFIG, {
       type: 'LIST',
-      validator: anyNonDuplicateValues(false, false),
+      validator: Validators.anyNonDuplicateValues(false, false),
       importance: 'HIGH',
       documentation: 'Names of fields to mask.',
     })
@@ -79,7 +77,7 @@ function replacementLike(value: unknown, schema: Schema | null, replacement: str
   const className = javaClassName(value, schema);
   if (className === 'java.lang.String') return replacement;
   if (className === 'java.math.BigDecimal') {
-    const decimal = parseJavaBigDecimal(replacement);
+    const decimal = parseDecimal(replacement);
     if (!decimal) {
       throw new DataException(`Unable to convert ${replacement} (class java.lang.String) to number`);
     }
@@ -90,7 +88,7 @@ function replacementLike(value: unknown, schema: Schema | null, replacement: str
     throw new DataException(`Cannot mask value of type ${javaClass(value, schema)} with custom replacement.`);
   }
   // Values.asLong / asDouble read the text as a BigDecimal first.
-  const decimal = parseJavaBigDecimal(replacement);
+  const decimal = parseDecimal(replacement);
   if (!decimal) {
     throw new DataException(`Unable to convert ${replacement} (class java.lang.String) to a number`);
   }
@@ -122,8 +120,8 @@ export class MaskField<R extends ConnectRecord = ConnectRecord> implements Trans
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(MASK_FIELD_CONFIG_DEF, configs);
-    this.maskedFields = new Set(distinct(config[FIELDS_CONFIG] as string[]));
+    const config = simpleConfig(MASK_FIELD_CONFIG_DEF, configs);
+    this.maskedFields = new Set(config[FIELDS_CONFIG] as string[]);
     this.replacement = config[REPLACEMENT_CONFIG] as string | null;
     this.replaceNullWithDefault = config[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
   }

@@ -1,16 +1,22 @@
 // ReplaceField$Key / ReplaceField$Value: keeps only some fields (exclude wins over include) and
 // renames others (renames=old:new,…).
-import { ConfigDef, copySchemaBasics, deriveStruct, SchemaBuilder, SchemaCache } from '../api/index.ts';
+import {
+  ConfigDef,
+  copySchemaBasics,
+  deriveStruct,
+  SchemaBuilder,
+  SchemaCache,
+  Validators,
+} from '../api/index.ts';
 import type { ConnectRecord, Schema, Struct, Transformation } from '../api/index.ts';
+import { javaHashMapEntries } from './support/java-hash-map.ts';
 import { javaSplit } from './support/java-strings.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
 import {
-  anyNonDuplicateValues,
   defineReplaceNullWithDefault,
-  distinct,
   invalidConfig,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
   validator,
 } from './support/transform-config.ts';
@@ -36,14 +42,14 @@ export const REPLACE_FIELD_CONFIG_DEF = defineReplaceNullWithDefault(
     .define(EXCLUDE, {
       type: 'LIST',
       defaultValue: [],
-      validator: anyNonDuplicateValues(true, false),
+      validator: Validators.anyNonDuplicateValues(true, false),
       importance: 'MEDIUM',
       documentation: 'Fields to exclude. This takes precedence over the fields to include.',
     })
     .define(INCLUDE, {
       type: 'LIST',
       defaultValue: [],
-      validator: anyNonDuplicateValues(true, false),
+      validator: Validators.anyNonDuplicateValues(true, false),
       importance: 'MEDIUM',
       documentation: 'Fields to include. If specified, only these fields will be used.',
     })
@@ -75,9 +81,9 @@ export class ReplaceField<R extends ConnectRecord = ConnectRecord> implements Tr
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(REPLACE_FIELD_CONFIG_DEF, configs);
-    this.exclude = new Set(distinct(config[EXCLUDE] as string[]));
-    this.include = new Set(distinct(config[INCLUDE] as string[]));
+    const config = simpleConfig(REPLACE_FIELD_CONFIG_DEF, configs);
+    this.exclude = new Set(config[EXCLUDE] as string[]);
+    this.include = new Set(config[INCLUDE] as string[]);
     this.renames = parseRenameMappings(config[RENAMES] as string[]);
     this.reverseRenames = new Map([...this.renames].map(([from, to]) => [to, from]));
     this.replaceNullWithDefault = config[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
@@ -98,7 +104,8 @@ export class ReplaceField<R extends ConnectRecord = ConnectRecord> implements Tr
     const schema = this.side.schema(record);
     if (schema === null) {
       const updated = new Map<string, unknown>();
-      for (const [name, fieldValue] of requireMap(value, PURPOSE)) {
+      // Java iterates its HashMap: that order decides which of two keys renamed alike wins.
+      for (const [name, fieldValue] of javaHashMapEntries(requireMap(value, PURPOSE))) {
         if (this.kept(name)) updated.set(this.renamed(name), fieldValue);
       }
       return this.side.with(record, null, updated);

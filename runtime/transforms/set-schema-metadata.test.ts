@@ -31,12 +31,17 @@ describe('SetSchemaMetadata', () => {
     expect(keepNull.valueSchema?.version).toBe(1);
   });
 
-  it('changes a primitive key schema and keeps the key', () => {
+  it('sets a key schema and refuses a primitive one, as Java 4.3 does', () => {
     const out = setMetadata({ 'schema.version': '2' }, KEY).apply(
-      sourceRecord({ topic: 't', keySchema: Schemas.STRING, key: 'k' }),
+      sourceRecord({ topic: 't', keySchema: schema, key: null }),
     );
-    expect(out.keySchema).toMatchObject({ type: 'string', version: 2 });
-    expect(out.key).toBe('k');
+    expect(out.keySchema).toMatchObject({ type: 'struct', version: 2, name: 'old' });
+    expect(out.key).toBeNull();
+    expect(() =>
+      setMetadata({ 'schema.version': '2' }, KEY).apply(
+        sourceRecord({ topic: 't', keySchema: Schemas.STRING, key: 'k' }),
+      ),
+    ).toThrow('Cannot list fields on non-struct type');
   });
 
   it('passes a schemaless null through and needs a schema otherwise', () => {

@@ -1,13 +1,13 @@
 // SetSchemaMetadata$Key / SetSchemaMetadata$Value: sets the name and/or version of the key or value
 // schema; a struct is copied onto the renamed schema.
-import { ConfigDef, deriveStruct, Struct, withSchemaChanges } from '../api/index.ts';
+import { ConfigDef, DataException, deriveStruct, Struct, withSchemaChanges } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireSchema } from './support/requirements.ts';
 import {
   configError,
   defineReplaceNullWithDefault,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
 } from './support/transform-config.ts';
 
@@ -42,7 +42,7 @@ export class SetSchemaMetadata<R extends ConnectRecord = ConnectRecord> implemen
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(SET_SCHEMA_METADATA_CONFIG_DEF, configs);
+    const config = simpleConfig(SET_SCHEMA_METADATA_CONFIG_DEF, configs);
     this.schemaName = config[SCHEMA_NAME] as string | null;
     this.schemaVersion = config[SCHEMA_VERSION] as number | null;
     this.replaceNullWithDefault = config[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
@@ -56,6 +56,8 @@ export class SetSchemaMetadata<R extends ConnectRecord = ConnectRecord> implemen
     const schema = this.side.schema(record);
     if (value === null && schema === null) return record;
     requireSchema(schema, 'updating schema metadata');
+    // Java builds the new schema from schema.fields(), which only a struct schema has.
+    if (schema.type !== 'struct') throw new DataException('Cannot list fields on non-struct type');
     const updatedSchema = withSchemaChanges(schema, {
       name: this.schemaName ?? undefined,
       version: this.schemaVersion ?? undefined,

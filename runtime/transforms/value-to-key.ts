@@ -7,14 +7,13 @@ import {
   SchemaBuilder,
   SchemaCache,
   withChanges,
+  Validators,
 } from '../api/index.ts';
 import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
+import { simpleConfig } from './support/simple-config.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
 import {
-  anyNonDuplicateValues,
   defineReplaceNullWithDefault,
-  distinct,
-  parseTransformConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
 } from './support/transform-config.ts';
 
@@ -24,7 +23,7 @@ const PURPOSE = 'copying fields from value to key';
 export const VALUE_TO_KEY_CONFIG_DEF = defineReplaceNullWithDefault(
   new ConfigDef().define(FIELDS_CONFIG, {
     type: 'LIST',
-    validator: anyNonDuplicateValues(false, false),
+    validator: Validators.anyNonDuplicateValues(false, false),
     importance: 'HIGH',
     documentation: 'Field names on the record value to extract as the record key.',
   }),
@@ -36,8 +35,8 @@ export class ValueToKey<R extends ConnectRecord = ConnectRecord> implements Tran
   private keySchemaCache = new SchemaCache<Schema>();
 
   configure(configs: Readonly<Record<string, string>>): void {
-    const config = parseTransformConfig(VALUE_TO_KEY_CONFIG_DEF, configs);
-    this.fields = distinct(config[FIELDS_CONFIG] as string[]);
+    const config = simpleConfig(VALUE_TO_KEY_CONFIG_DEF, configs);
+    this.fields = config[FIELDS_CONFIG] as string[];
     this.replaceNullWithDefault = config[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
     this.keySchemaCache = new SchemaCache();
   }

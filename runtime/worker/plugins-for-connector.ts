@@ -96,11 +96,12 @@ export class TransformationChain<R extends ConnectRecord> {
     for (const alias of splitList(connector['predicates'])) {
       const type = connector[`predicates.${alias}.type`];
       if (!type)
-        throw new ConfigException(
-          `predicates.${alias}.type`,
-          undefined,
-          `Missing required configuration "predicates.${alias}.type" which has no default value.`,
-        );
+        throw new ConfigException([
+          {
+            name: `predicates.${alias}.type`,
+            message: `Missing required configuration "predicates.${alias}.type" which has no default value.`,
+          },
+        ]);
       const predicate = plugins
         .resolve(type, ['predicate'], `predicates.${alias}.type`)
         .create() as Predicate<R>;
@@ -110,11 +111,12 @@ export class TransformationChain<R extends ConnectRecord> {
     const links = aliases.map((alias): ChainLink<R> => {
       const type = connector[`transforms.${alias}.type`];
       if (!type)
-        throw new ConfigException(
-          `transforms.${alias}.type`,
-          undefined,
-          `Missing required configuration "transforms.${alias}.type" which has no default value.`,
-        );
+        throw new ConfigException([
+          {
+            name: `transforms.${alias}.type`,
+            message: `Missing required configuration "transforms.${alias}.type" which has no default value.`,
+          },
+        ]);
       const plugin = plugins.resolve(type, ['transformation'], `transforms.${alias}.type`);
       const transformation = plugin.create() as Transformation<R>;
       transformation.configure(withPrefix(connector, `transforms.${alias}.`));
@@ -132,7 +134,8 @@ export class TransformationChain<R extends ConnectRecord> {
         className: plugin.className,
         transformation,
         predicate,
-        negate: connector[`transforms.${alias}.negate`]?.trim() === 'true',
+        // Boolean.parseBoolean, as Java reads it: 'true' in any case, anything else is false.
+        negate: connector[`transforms.${alias}.negate`]?.toLowerCase() === 'true',
       };
     });
     return new TransformationChain(links);

@@ -1,17 +1,10 @@
 // Cast's conversion of one value to a primitive type, as Cast.castValueToType: the source type comes
 // from the schema (or, schemaless, from the value), logical dates become their int/long form unless
 // cast to a string, and strings are parsed with Java's parsers.
-import {
-  DataException,
-  formatDecimal,
-  formatDouble,
-  formatFloat,
-  isDecimal,
-  LogicalTypes,
-  Struct,
-} from '../../api/index.ts';
+import { DataException, isDecimal, LogicalTypes, Struct } from '../../api/index.ts';
 import type { Schema, SchemaType } from '../../api/index.ts';
-import { javaClass } from './java-classes.ts';
+import { formatDecimal, formatDouble, formatFloat } from '../../api/java-formats.ts';
+import { javaClass } from './java-types.ts';
 import {
   byteValue,
   doubleValue,

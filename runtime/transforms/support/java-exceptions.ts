@@ -1,18 +1,31 @@
-// Java exceptions Kafka's transforms throw that are not Connect exceptions. The class name is the
-// Java one, so that errors read (and compare with Java's) the same.
+// Java's unchecked exceptions that Kafka's transforms let through, by Java's simple class name, so
+// that a failure reads the same in Weir as in Apache Kafka Connect.
 
-/** java.lang.IllegalArgumentException, e.g. ExtractField's "Unknown field: …". */
 export class IllegalArgumentException extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'IllegalArgumentException';
+    this.name = new.target.name;
   }
 }
 
-/** java.lang.NullPointerException, where Kafka's transform dereferences a missing field. */
+export class IndexOutOfBoundsException extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 export class NullPointerException extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'NullPointerException';
+    this.name = new.target.name;
+  }
+}
+
+/** java.util.regex.PatternSyntaxException: its message names the problem, the index and the pattern. */
+export class PatternSyntaxException extends IllegalArgumentException {
+  constructor(description: string, pattern: string, index: number) {
+    const caret = index >= 0 && index < pattern.length ? `\n${' '.repeat(index)}^` : '';
+    super(`${description}${index >= 0 ? ` near index ${index}` : ''}\n${pattern}${caret}`);
   }
 }

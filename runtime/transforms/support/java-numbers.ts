@@ -1,8 +1,8 @@
 // Java's numeric conversions on Connect values: Number.byteValue() … doubleValue() (narrowing by bits
 // for integers, saturating for floating point, truncating for BigDecimal), and the String parsers
-// (Byte.parseByte, Long.parseLong, Double.parseDouble, new BigDecimal). A parser returns undefined
-// where Java throws NumberFormatException, so each caller words its own DataException.
-import { isDecimal, parseDecimal } from '../../api/index.ts';
+// Byte.parseByte … Long.parseLong and Double.parseDouble (new BigDecimal is the SPI's parseDecimal).
+// A parser returns undefined where Java throws NumberFormatException: each caller words its error.
+import { isDecimal } from '../../api/index.ts';
 import type { Decimal, Schema } from '../../api/index.ts';
 
 /** A Java Number: a boxed integer (Byte … Long), a Float or Double, or a BigDecimal. */
@@ -114,9 +114,4 @@ export function parseJavaDouble(text: string): number | undefined {
 export function parseJavaFloat(text: string): number | undefined {
   const value = parseJavaDouble(text);
   return value === undefined ? undefined : Math.fround(value);
-}
-
-/** new BigDecimal(text), undefined where Java throws NumberFormatException. */
-export function parseJavaBigDecimal(text: string): Decimal | undefined {
-  return parseDecimal(text);
 }

@@ -1,14 +1,12 @@
-// The key or the value of a record: Kafka's $Key and $Value transform variants differ only in which
-// side they read (operatingSchema, operatingValue) and write back (newRecord).
-import { withChanges } from '../../api/index.ts';
+// The two sides a $Key / $Value transform works on: the record's key or its value, each with its
+// schema, and how to make the record with that side replaced (and, for HeaderFrom, new headers).
 import type { ConnectRecord, Headers, Schema } from '../../api/index.ts';
 
 export interface RecordSide {
-  /** "Key" or "Value", as the nested Java class is named. */
+  /** 'Key' or 'Value': the nested class name in Kafka ($Key, $Value). */
   readonly name: 'Key' | 'Value';
   schema(record: ConnectRecord): Schema | null;
   value(record: ConnectRecord): unknown;
-  /** A copy of `record` with this side replaced (and, when given, new headers). */
   with<R extends ConnectRecord>(record: R, schema: Schema | null, value: unknown, headers?: Headers): R;
 }
 
@@ -17,7 +15,7 @@ export const KEY: RecordSide = {
   schema: (record) => record.keySchema,
   value: (record) => record.key,
   with: (record, keySchema, key, headers) =>
-    withChanges(record, headers ? { keySchema, key, headers } : { keySchema, key }),
+    headers ? { ...record, keySchema, key, headers } : { ...record, keySchema, key },
 };
 
 export const VALUE: RecordSide = {
@@ -25,7 +23,7 @@ export const VALUE: RecordSide = {
   schema: (record) => record.valueSchema,
   value: (record) => record.value,
   with: (record, valueSchema, value, headers) =>
-    withChanges(record, headers ? { valueSchema, value, headers } : { valueSchema, value }),
+    headers ? { ...record, valueSchema, value, headers } : { ...record, valueSchema, value },
 };
 
 export const SIDES = [KEY, VALUE] as const;

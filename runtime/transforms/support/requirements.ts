@@ -2,7 +2,7 @@
 // Requirements), with the same DataException messages.
 import { DataException, Struct } from '../../api/index.ts';
 import type { ConnectRecord, Schema, SinkRecord } from '../../api/index.ts';
-import { javaClassName } from './java-classes.ts';
+import { javaClassName } from './java-types.ts';
 
 /** A schemaless object as Weir holds it: JsonConverter reads JSON objects into Maps. */
 export type SchemalessMap = Map<string, unknown>;

@@ -1,7 +1,7 @@
 // Field paths (KIP-821): field.syntax.version V1 names one top-level field; V2 walks nested structs
 // and maps with dots, backticks around names that hold dots (org.apache.kafka.connect.transforms.
 // field.SingleFieldPath and FieldSyntaxVersion).
-import { ConfigException, fieldOf } from '../../api/index.ts';
+import { ConfigException, fieldOf, lookUpField } from '../../api/index.ts';
 import type { ConfigDef, Field, Schema, Struct } from '../../api/index.ts';
 import { requireMapOrNull, requireStructOrNull } from './requirements.ts';
 import type { SchemalessMap } from './requirements.ts';
@@ -51,11 +51,11 @@ export class SingleFieldPath {
     if (schema === null) return undefined;
     let current = schema;
     for (const step of this.steps.slice(0, -1)) {
-      const field = fieldOf(current, step);
+      const field = lookUpField(current, step);
       if (!field) return undefined;
       current = field.schema;
     }
-    return fieldOf(current, this.lastStep);
+    return lookUpField(current, this.lastStep);
   }
 
   /** The value at this path in a struct (null when absent), with or without field defaults. */

@@ -1,21 +1,7 @@
-// Reading a transform's settings as Kafka's SimpleConfig does: the first bad setting, in definition
-// order, fails configure() with Java's message; plus the validators Kafka's transforms share.
+// The validators and settings Kafka's transforms share, with Java's messages (ConfigException(name,
+// value, message) renders a list as [a, b]).
 import { ConfigException } from '../../api/index.ts';
 import type { ConfigDef, Validator } from '../../api/index.ts';
-
-/** The parsed settings; throws a ConfigException for the first setting that is missing or invalid. */
-export function parseTransformConfig(
-  def: ConfigDef,
-  props: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const result of def.validateAll(props).values()) {
-    const message = result.errors[0];
-    if (message !== undefined) throw new ConfigException([{ name: result.name, message }]);
-    values[result.name] = result.value;
-  }
-  return values;
-}
 
 /** How Java prints a value in "Invalid value … for configuration …": lists as [a, b]. */
 export function javaText(value: unknown): string {
@@ -52,27 +38,6 @@ export const nonEmptyList = (): Validator =>
     }
   });
 
-/**
- * ConfigDef.ValidList.anyNonDuplicateValues. Java removes repeated entries before validating (with a
- * warning), so repeats never fail: callers drop them with `distinct`.
- */
-export const anyNonDuplicateValues = (isEmptyAllowed: boolean, isNullAllowed: boolean): Validator =>
-  validator('', (name, value) => {
-    if (value === null || value === undefined) {
-      if (isNullAllowed) return;
-      throw configError(name, `Configuration '${name}' values must not be null.`);
-    }
-    const values = value as string[];
-    if (!isEmptyAllowed && values.length === 0) {
-      throw configError(
-        name,
-        `Configuration '${name}' must not be empty. Valid values include: any non-empty value`,
-      );
-    }
-    if (values.some((v) => v === ''))
-      throw configError(name, `Configuration '${name}' values must not be empty.`);
-  });
-
 /** ConfigDef.NonEmptyString: null passes, "" does not. */
 export const nonEmptyString = (): Validator =>
   validator('non-empty string', (name, value) => {
@@ -95,11 +60,6 @@ export const caseInsensitiveValidString = (...allowed: string[]): Validator =>
       throw invalidConfig(name, value, `String must be one of (case insensitive): ${allowed.join(', ')}`);
     }
   });
-
-/** A list's entries in order without repeats, as ValidList-checked lists are after parsing. */
-export function distinct(values: readonly string[]): string[] {
-  return [...new Set(values)];
-}
 
 export const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
 export const REPLACE_NULL_WITH_DEFAULT_DOC =
