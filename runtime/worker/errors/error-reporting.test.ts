@@ -11,6 +11,7 @@ import {
   type Transformation,
 } from '../../api/index.ts';
 import { JsonConverter, SimpleHeaderConverter, StringConverter } from '../../converters/index.ts';
+import { NullPointerException } from '../../transforms/support/java-exceptions.ts';
 import { ErrorMetrics } from '../../metrics/task-metrics.ts';
 import { TransformationChain, type RecordConverters } from '../plugins-for-connector.ts';
 import { deadLetterMessage } from './dead-letter-queue-reporter.ts';
@@ -132,6 +133,8 @@ describe('sink record pipeline', () => {
       ['TRANSFORMATION', 'com.example.RefuseOdd'],
     ]);
     expect(exceptionClassName(contexts[0]?.error)).toBe('org.apache.kafka.connect.errors.DataException');
+    expect(exceptionClassName(new NullPointerException('x'))).toBe('java.lang.NullPointerException');
+    expect(exceptionClassName(new TypeError('x'))).toBe('TypeError');
     expect(metrics).toMatchObject({ recordFailures: 2, recordErrors: 2, recordsSkipped: 2 });
   });
 

@@ -43,12 +43,18 @@ const JAVA_EXCEPTIONS: Readonly<Record<string, string>> = {
   DataException: 'org.apache.kafka.connect.errors.DataException',
   RetriableException: 'org.apache.kafka.connect.errors.RetriableException',
   NotFoundException: 'org.apache.kafka.connect.errors.NotFoundException',
+  SchemaBuilderException: 'org.apache.kafka.connect.errors.SchemaBuilderException',
   ConfigException: 'org.apache.kafka.common.config.ConfigException',
+  // The Java exceptions Weir's transforms raise where Kafka's let them through (runtime/transforms/support).
+  IllegalArgumentException: 'java.lang.IllegalArgumentException',
+  IndexOutOfBoundsException: 'java.lang.IndexOutOfBoundsException',
+  NullPointerException: 'java.lang.NullPointerException',
+  PatternSyntaxException: 'java.util.regex.PatternSyntaxException',
 };
 
 /**
- * The exception's class name as Java would give it: Weir's stand-ins for Connect's exceptions by
- * Java's names, anything else by its own constructor name (e.g. TypeError).
+ * The exception's class name as Java would give it: Weir's stand-ins for Connect's and Java's
+ * exceptions by Java's names, anything else by its own constructor name (e.g. TypeError).
  */
 export function exceptionClassName(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
