@@ -116,7 +116,6 @@ export class SinkTaskRunner extends WorkerTask {
       converters,
       chain: this.chain,
       metrics: this.metrics.errors,
-      log: this.log,
     });
     const errors = this.errors;
     const context: SinkTaskContext = {

@@ -72,9 +72,7 @@ export class SourceTaskRunner extends WorkerTask {
     this.chain = TransformationChain.fromConfig<SourceRecord>(connectorProps, plugins);
     const settings = errorSettings(connectorProps);
     this.operator = new RetryWithToleranceOperator<SourceRecord>(settings, this.metrics.errors);
-    this.operator.reporters([
-      new LogReporter(id, settings, this.metrics.errors, this.log, describeSourceRecord),
-    ]);
+    this.operator.reporters([new LogReporter(id, settings, this.metrics.errors, describeSourceRecord)]);
     this.pipeline = new SourceRecordPipeline(this.operator, converters, this.chain);
     if (settings.dlqTopic !== '') {
       // Java's source connectors have no dead letter queue setting: it is passed on like any unknown key.

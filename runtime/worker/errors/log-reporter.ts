@@ -2,9 +2,9 @@
 // encountered in task <connector>-<task>. Executing stage '<STAGE>' with class '<class>'", with the
 // record when errors.log.include.messages: the consumed record's coordinates for a sink, the whole
 // source record for a source.
-import type { Logger } from 'pino';
 import type { Schema, SourceRecord } from '../../api/index.ts';
 import { javaToString } from '../../converters/java-formats.ts';
+import { logger } from '../../logging.ts';
 import type { ErrorMetrics } from '../../metrics/task-metrics.ts';
 import type { TaskId } from '../../storage/status-store.ts';
 import type { ErrorSettings } from './error-settings.ts';
@@ -24,29 +24,27 @@ export interface ConsumedRecord {
 }
 
 export class LogReporter<T> implements ErrorReporter<T> {
+  private readonly id: TaskId;
   private readonly task: string;
   private readonly settings: ErrorSettings;
   private readonly metrics: ErrorMetrics;
-  private readonly log: Logger;
   private readonly describe: (original: T) => string;
 
-  constructor(
-    id: TaskId,
-    settings: ErrorSettings,
-    metrics: ErrorMetrics,
-    log: Logger,
-    describe: (original: T) => string,
-  ) {
+  constructor(id: TaskId, settings: ErrorSettings, metrics: ErrorMetrics, describe: (original: T) => string) {
+    this.id = id;
     this.task = `${id.connector}-${id.task}`;
     this.settings = settings;
     this.metrics = metrics;
-    this.log = log;
     this.describe = describe;
   }
 
   report(context: ProcessingContext<T>): undefined {
     if (!this.settings.logErrors || !context.failed) return undefined;
-    this.log.error({ err: context.error }, this.message(context));
+    // Java's logger name, so that /admin/loggers and log4j settings for it apply to these lines.
+    logger('org.apache.kafka.connect.runtime.errors.LogReporter').error(
+      { err: context.error, connector: this.id.connector, task: this.id.task },
+      this.message(context),
+    );
     this.metrics.errorsLogged++;
     return undefined;
   }

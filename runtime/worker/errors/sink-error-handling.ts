@@ -2,9 +2,9 @@
 // and-tolerance operator, its reporters (the log, and the dead letter queue when it has a topic), the
 // errant record reporter a task may use (when there is a DLQ or errors.log.enable, else null), and the
 // pipeline that converts and transforms consumed records under the operator.
-import type { Logger } from 'pino';
 import type { ErrantRecordReporter, Props, SinkRecord } from '../../api/index.ts';
 import type { WorkerConfig } from '../../config/worker-config.ts';
+import { logger } from '../../logging.ts';
 import type { ErrorMetrics } from '../../metrics/task-metrics.ts';
 import type { TaskId } from '../../storage/status-store.ts';
 import type { RecordConverters, TransformationChain } from '../plugins-for-connector.ts';
@@ -32,16 +32,17 @@ export async function sinkErrorHandling(options: {
   converters: RecordConverters;
   chain: TransformationChain<SinkRecord>;
   metrics: ErrorMetrics;
-  log: Logger;
 }): Promise<SinkErrorHandling> {
-  const { id, connectorProps, worker, converters, metrics, log } = options;
+  const { id, connectorProps, worker, converters, metrics } = options;
   const settings = errorSettings(connectorProps);
   const operator = new RetryWithToleranceOperator<ConsumedRecord>(settings, metrics);
   const reporters: ErrorReporter<ConsumedRecord>[] = [
-    new LogReporter(id, settings, metrics, log, describeConsumedRecord),
+    new LogReporter(id, settings, metrics, describeConsumedRecord),
   ];
-  if (settings.dlqTopic !== '')
+  if (settings.dlqTopic !== '') {
+    const log = logger('org.apache.kafka.connect.runtime.errors.DeadLetterQueueReporter').child(id);
     reporters.push(await DeadLetterQueueReporter.create(id, settings, metrics, log, worker, connectorProps));
+  }
   operator.reporters(reporters);
   const enabled = settings.dlqTopic !== '' || settings.logErrors;
   const errant = new WorkerErrantRecordReporter(operator, converters, enabled);
