@@ -71,6 +71,8 @@ export function connectorNotFound(name: string): WeirError {
 
 /** Renders any thrown value as a stack trace string, as Connect's `trace` fields carry. */
 export function traceOf(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return String(error);
+  if (!(error instanceof Error)) return String(error);
+  const own = error.stack ?? `${error.name}: ${error.message}`;
+  // The cause says what went wrong under a wrapper such as "Tolerance exceeded in error handler".
+  return error.cause === undefined ? own : `${own}\nCaused by: ${traceOf(error.cause)}`;
 }

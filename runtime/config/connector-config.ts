@@ -305,12 +305,24 @@ export function sinkTopicsProblems(props: Readonly<Record<string, string>>): [st
       ];
     }
   }
+  // As Java's SinkConnectorConfig.validate: the problem is the consumed topics' (a sink must not read its own DLQ).
   const dlq = (props['errors.deadletterqueue.topic.name'] ?? '').trim();
-  if (dlq && topics.split(/\s*,\s*/).includes(dlq)) {
+  if (dlq && topics) {
+    const listed = [...new Set(topics.split(/\s*,\s*/).filter((t) => t !== ''))];
+    if (listed.includes(dlq)) {
+      return [
+        [
+          'topics',
+          `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=[${listed.join(', ')}]') consumed by the connector`,
+        ],
+      ];
+    }
+  }
+  if (dlq && regex && new RegExp(`^(?:${regex})$`).test(dlq)) {
     return [
       [
-        'errors.deadletterqueue.topic.name',
-        `The DLQ topic '${dlq}' may not be included in the list of topics ('topics=${topics}') consumed by the connector`,
+        'topics.regex',
+        `The DLQ topic '${dlq}' may not be matched by the regex for the topics ('topics.regex=${regex}') consumed by the connector`,
       ],
     ];
   }

@@ -132,20 +132,30 @@ describe('ConnectMetrics', () => {
     expect(valueOf(m, 'kafka_connect_source_task_source_record_poll_rate', labels)).toBe(0);
   });
 
-  it('record errors: failures, skipped, logged, last error time', async () => {
+  it('record errors: failures, errors, skipped, retries, logged, dead letter queue, last error time', async () => {
     const metrics = new ConnectMetrics();
     const task = metrics.addTask(new SinkTaskMetrics('sink', 1));
-    task.errors.recordError(true, true);
-    task.errors.recordError(true, false);
+    Object.assign(task.errors, {
+      recordFailures: 5,
+      recordErrors: 2,
+      recordsSkipped: 2,
+      retries: 3,
+      errorsLogged: 1,
+      dlqProduceRequests: 2,
+      dlqProduceFailures: 1,
+      lastErrorTimestamp: 1_700_000_000_000,
+    });
     const labels = { connector: 'sink', task: '1' };
     const m = await scrape(metrics);
-    expect(valueOf(m, 'kafka_connect_task_error_total_record_errors', labels)).toBe(2);
-    expect(valueOf(m, 'kafka_connect_task_error_total_record_failures', labels)).toBe(2);
-    expect(valueOf(m, 'kafka_connect_task_error_total_records_skipped', labels)).toBe(2);
-    expect(valueOf(m, 'kafka_connect_task_error_total_errors_logged', labels)).toBe(1);
-    expect(valueOf(m, 'kafka_connect_task_error_last_error_timestamp', labels)).toBeGreaterThan(
-      Date.now() - 60_000,
-    );
+    const value = (name: string) => valueOf(m, `kafka_connect_task_error_${name}`, labels);
+    expect(value('total_record_failures')).toBe(5);
+    expect(value('total_record_errors')).toBe(2);
+    expect(value('total_records_skipped')).toBe(2);
+    expect(value('total_retries')).toBe(3);
+    expect(value('total_errors_logged')).toBe(1);
+    expect(value('deadletterqueue_produce_requests')).toBe(2);
+    expect(value('deadletterqueue_produce_failures')).toBe(1);
+    expect(value('last_error_timestamp')).toBe(1_700_000_000_000);
   });
 
   it('running and pause ratios over the task life', () => {

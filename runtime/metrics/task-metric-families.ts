@@ -106,12 +106,11 @@ const SINK: Family<SinkTaskMetrics>[] = [
   ['partition_count', 'The number of topic partitions assigned to this task.', (t) => t.partitionCount],
 ];
 
-// Weir does not retry record operations, so every failure is also an error (Java counts both).
 const ERRORS: Family<TaskMetrics>[] = [
   [
     'total_record_failures',
     'The number of record processing failures in this task.',
-    (t) => t.errors.recordErrors,
+    (t) => t.errors.recordFailures,
     'counter',
   ],
   [
@@ -126,7 +125,20 @@ const ERRORS: Family<TaskMetrics>[] = [
     (t) => t.errors.recordsSkipped,
     'counter',
   ],
+  ['total_retries', 'The number of operations retried.', (t) => t.errors.retries, 'counter'],
   ['total_errors_logged', 'The number of errors that were logged.', (t) => t.errors.errorsLogged, 'counter'],
+  [
+    'deadletterqueue_produce_requests',
+    'The number of attempted writes to the dead letter queue.',
+    (t) => t.errors.dlqProduceRequests,
+    'counter',
+  ],
+  [
+    'deadletterqueue_produce_failures',
+    'The number of failed writes to the dead letter queue.',
+    (t) => t.errors.dlqProduceFailures,
+    'counter',
+  ],
   [
     'last_error_timestamp',
     'The epoch timestamp (milliseconds) when this task last encountered an error; 0 if never.',

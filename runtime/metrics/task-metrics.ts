@@ -4,23 +4,27 @@
 import type { ConnectorState } from '../rest/types.ts';
 import { WindowedStat } from './windowed-stat.ts';
 
-/** Record-pipeline errors (Java's task-error-metrics). */
+/**
+ * Record errors, retries and the dead letter queue (Java's task-error-metrics), bumped by the worker's
+ * retry-and-tolerance operator and its reporters with the meanings of Java's ErrorHandlingMetrics.
+ */
 export class ErrorMetrics {
-  /** Records whose processing failed (Java: total-record-failures and total-record-errors; Weir does not retry). */
+  /** Failed attempts, retriable ones included (total-record-failures). */
+  recordFailures = 0;
+  /** Operations that failed for good: tolerated, or fatal to the task (total-record-errors). */
   recordErrors = 0;
-  /** Failed records skipped because errors.tolerance=all. */
+  /** Records skipped because errors.tolerance=all (total-records-skipped). */
   recordsSkipped = 0;
-  /** Failures logged because errors.log.enable=true. */
+  /** Retries after a RetriableException (total-retries). */
+  retries = 0;
+  /** Errors logged because errors.log.enable=true (total-errors-logged). */
   errorsLogged = 0;
+  /** Records sent to the dead letter queue (deadletterqueue-produce-requests). */
+  dlqProduceRequests = 0;
+  /** Dead letter queue writes that failed (deadletterqueue-produce-failures). */
+  dlqProduceFailures = 0;
   /** Epoch milliseconds of the last failure, 0 when none. */
   lastErrorTimestamp = 0;
-
-  recordError(skipped: boolean, logged: boolean): void {
-    this.recordErrors++;
-    if (skipped) this.recordsSkipped++;
-    if (logged) this.errorsLogged++;
-    this.lastErrorTimestamp = Date.now();
-  }
 }
 
 export abstract class TaskMetrics {

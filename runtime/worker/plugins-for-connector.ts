@@ -17,6 +17,8 @@ export interface RecordConverters {
   key: Converter;
   value: Converter;
   header: HeaderConverter;
+  /** The converters' class names (Java's), for error reports. */
+  classNames: { key: string; value: string; header: string };
 }
 
 function chooseClass(
@@ -46,23 +48,32 @@ export function createConverters(
 ): RecordConverters {
   const make = (setting: 'key.converter' | 'value.converter') => {
     const { className, configs } = chooseClass(connector, worker, setting);
-    const converter = plugins.resolve(className, ['converter'], setting).create() as Converter;
+    const plugin = plugins.resolve(className, ['converter'], setting);
+    const converter = plugin.create() as Converter;
     converter.configure(
       { ...configs, 'converter.type': setting === 'key.converter' ? 'key' : 'value' },
       setting === 'key.converter',
     );
-    return converter;
+    return { converter, className: plugin.className };
   };
   const header = chooseClass(connector, worker, 'header.converter');
-  const headerConverter = plugins
-    .resolve(header.className, ['header_converter'], 'header.converter')
-    .create() as HeaderConverter;
+  const headerPlugin = plugins.resolve(header.className, ['header_converter'], 'header.converter');
+  const headerConverter = headerPlugin.create() as HeaderConverter;
   headerConverter.configure({ ...header.configs, 'converter.type': 'header' });
-  return { key: make('key.converter'), value: make('value.converter'), header: headerConverter };
+  const key = make('key.converter');
+  const value = make('value.converter');
+  return {
+    key: key.converter,
+    value: value.converter,
+    header: headerConverter,
+    classNames: { key: key.className, value: value.className, header: headerPlugin.className },
+  };
 }
 
 interface ChainLink<R extends ConnectRecord> {
   alias: string;
+  /** The transformation's class name (Java's), for error reports. */
+  className: string;
   transformation: Transformation<R>;
   predicate?: Predicate<R>;
   negate: boolean;
@@ -106,9 +117,8 @@ export class TransformationChain<R extends ConnectRecord> {
             message: `Missing required configuration "transforms.${alias}.type" which has no default value.`,
           },
         ]);
-      const transformation = plugins
-        .resolve(type, ['transformation'], `transforms.${alias}.type`)
-        .create() as Transformation<R>;
+      const plugin = plugins.resolve(type, ['transformation'], `transforms.${alias}.type`);
+      const transformation = plugin.create() as Transformation<R>;
       transformation.configure(withPrefix(connector, `transforms.${alias}.`));
       const predicateAlias = connector[`transforms.${alias}.predicate`];
       const predicate = predicateAlias ? predicates.get(predicateAlias) : undefined;
@@ -121,6 +131,7 @@ export class TransformationChain<R extends ConnectRecord> {
       }
       return {
         alias,
+        className: plugin.className,
         transformation,
         predicate,
         // Boolean.parseBoolean, as Java reads it: 'true' in any case, anything else is false.
@@ -139,10 +150,14 @@ export class TransformationChain<R extends ConnectRecord> {
     let current: R | null = record;
     for (const link of this.links) {
       if (current === null) return null;
-      if (link.predicate && link.predicate.test(current) === link.negate) continue;
-      current = link.transformation.apply(current);
+      current = applyLink(link, current);
     }
     return current;
+  }
+
+  /** The transformations one by one (with their predicates), for the error handling to run each as a stage. */
+  get stages(): readonly TransformationStage<R>[] {
+    return this.links.map((link) => ({ className: link.className, apply: (r: R) => applyLink(link, r) }));
   }
 
   close(): void {
@@ -151,6 +166,17 @@ export class TransformationChain<R extends ConnectRecord> {
       link.predicate?.close();
     }
   }
+}
+
+export interface TransformationStage<R extends ConnectRecord> {
+  readonly className: string;
+  apply(record: R): R | null;
+}
+
+/** One transformation, when its predicate (if any) says so; the record unchanged otherwise. */
+function applyLink<R extends ConnectRecord>(link: ChainLink<R>, record: R): R | null {
+  if (link.predicate && link.predicate.test(record) === link.negate) return record;
+  return link.transformation.apply(record);
 }
 
 export function splitList(value: string | undefined): string[] {

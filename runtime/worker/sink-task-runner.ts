@@ -3,7 +3,6 @@
 // committed only for records the task has been given and has flushed: at-least-once, never lost.
 import { Admin, Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import type {
-  Header,
   PartitionOffset,
   Props,
   SinkRecord,
@@ -20,13 +19,8 @@ import { KafkaGroupClient } from '../distributed/coordinator-client.ts';
 import { baseClientOptions, clientSettings, consumerOptions, sinkGroupId } from './kafka-clients.ts';
 import { onFenced } from './fenced-consumers.ts';
 import { sinkGroupInstanceId } from './sink-group-instance.ts';
-import {
-  createConverters,
-  splitList,
-  TransformationChain,
-  type RecordConverters,
-} from './plugins-for-connector.ts';
-import { RecordErrorHandler } from './record-errors.ts';
+import { createConverters, splitList, TransformationChain } from './plugins-for-connector.ts';
+import { sinkErrorHandling, type SinkErrorHandling } from './errors/sink-error-handling.ts';
 import { sleep, WorkerTask, type TaskStatusListener } from './worker-task.ts';
 import type { Logger } from 'pino';
 
@@ -62,9 +56,8 @@ export class SinkTaskRunner extends WorkerTask {
   private task: SinkTask | undefined;
   private consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
   private stream: RawStream | undefined;
-  private converters: RecordConverters | undefined;
   private chain: TransformationChain<SinkRecord> | undefined;
-  private errors: RecordErrorHandler | undefined;
+  private errors: SinkErrorHandling | undefined;
   private buffer: RawMessage[] = [];
   private wake: (() => void) | undefined;
   private streamError: unknown;
@@ -117,10 +110,18 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   protected async initializeAndStart(): Promise<void> {
-    const { connectorProps, worker, plugins } = this.options;
-    this.converters = createConverters(connectorProps, worker, plugins);
+    const { connectorProps, worker, plugins, id } = this.options;
+    const converters = createConverters(connectorProps, worker, plugins);
     this.chain = TransformationChain.fromConfig<SinkRecord>(connectorProps, plugins);
-    this.errors = new RecordErrorHandler(connectorProps, this.log, this.metrics.errors);
+    this.errors = await sinkErrorHandling({
+      id,
+      connectorProps,
+      worker,
+      converters,
+      chain: this.chain,
+      metrics: this.metrics.errors,
+    });
+    const errors = this.errors;
     const context: SinkTaskContext = {
       configs: () => this.props,
       assignment: () => this.assignment(),
@@ -138,7 +139,7 @@ export class SinkTaskRunner extends WorkerTask {
       requestCommit: () => {
         this.commitRequested = true;
       },
-      errantRecordReporter: () => null,
+      errantRecordReporter: () => errors.errantRecordReporter,
     };
     this.task = this.options.createTask();
     this.task.initialize(context);
@@ -249,6 +250,7 @@ export class SinkTaskRunner extends WorkerTask {
         return { topic, partition: Number(partition) };
       });
       for (const k of gone) this.consumed.delete(k);
+      this.errors?.errant.forget(partitions);
       await this.task?.close(partitions);
     }
     if (added.length > 0) await this.task?.open(added);
@@ -297,26 +299,25 @@ export class SinkTaskRunner extends WorkerTask {
 
   private async deliver(messages: RawMessage[]): Promise<void> {
     this.metrics.recordRead(messages.length);
+    const errors = this.errors as SinkErrorHandling;
     const records: SinkRecord[] = [];
     for (const message of messages) {
       if (!this.seenTopics.has(message.topic)) {
         this.seenTopics.add(message.topic);
         this.options.onTopicUsed(message.topic);
       }
-      const record = (this.errors as RecordErrorHandler).run('CONVERTER', message, () =>
-        this.toRecord(message),
-      );
-      if (!record) continue;
-      const chain = this.chain as TransformationChain<SinkRecord>;
-      const transformed = chain.isEmpty
-        ? record
-        : (this.errors as RecordErrorHandler).run('TRANSFORMATION', record, () => chain.apply(record));
-      if (transformed) records.push(transformed);
+      let record = errors.pipeline.process(message);
+      if (record instanceof Promise) record = await record;
+      if (record === null) continue;
+      errors.errant.track(record, message);
+      records.push(record);
     }
     while (!this.stopping) {
       try {
         const started = performance.now();
         await (this.task as SinkTask).put(records);
+        // A report the task swallowed still fails it when errors are not tolerated (as Java).
+        errors.errant.maybeThrowAsyncError();
         this.metrics.recordPut(records.length, performance.now() - started);
         break;
       } catch (error) {
@@ -328,7 +329,9 @@ export class SinkTaskRunner extends WorkerTask {
         await sleep(this.retryTimeoutMs, { onWake: (w) => (this.wake = w) });
       }
     }
-    if (this.stopping && records.length > 0) return;
+    // Stopping: put() may not have run, or a record waiting to be retried was dropped; its offsets
+    // must not move past them (they are delivered again after a restart).
+    if (this.stopping) return;
     // Only each partition's last message counts; a batch holds runs of messages by partition.
     messages.forEach((message, i) => {
       const next = messages[i + 1];
@@ -342,34 +345,6 @@ export class SinkTaskRunner extends WorkerTask {
     });
   }
 
-  private toRecord(message: RawMessage): SinkRecord {
-    const converters = this.converters as RecordConverters;
-    const headers: Header[] = message.headerEntries.map(([k, v]) => {
-      const key = k.toString();
-      const { schema, value } = converters.header.toConnectHeader(message.topic, key, v);
-      return { key, schema, value };
-    });
-    const keyBytes = message.key && message.key.length > 0 ? message.key : null;
-    const valueBytes = message.value && message.value.length > 0 ? message.value : null;
-    const key = converters.key.toConnectData(message.topic, headers, keyBytes);
-    const value = converters.value.toConnectData(message.topic, headers, valueBytes);
-    return {
-      topic: message.topic,
-      kafkaPartition: message.partition,
-      kafkaOffset: message.offset,
-      keySchema: key.schema,
-      key: key.value,
-      valueSchema: value.schema,
-      value: value.value,
-      timestamp: Number(message.timestamp),
-      timestampType: 'CreateTime',
-      headers,
-      originalTopic: message.topic,
-      originalKafkaPartition: message.partition,
-      originalKafkaOffset: message.offset,
-    };
-  }
-
   /** preCommit (flush) then commit what the task says is safe. */
   private async commit(): Promise<void> {
     this.lastCommit = Date.now();
@@ -377,6 +352,8 @@ export class SinkTaskRunner extends WorkerTask {
     if (this.consumed.size === 0 || !this.task || !this.consumer) return;
     const started = performance.now();
     const current = [...this.consumed.values()];
+    // Not past a record whose error report (DLQ write) is still in flight.
+    await this.errors?.errant.awaitReports(current);
     const safe = await this.task.preCommit(
       current.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
     );
@@ -394,6 +371,7 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   protected interrupt(): void {
+    this.errors?.operator.triggerStop();
     this.wake?.();
     // A consumer still joining its group would hold the stop up until the join completes.
     if (this.subscribing) void this.closeConsumer();
@@ -414,6 +392,9 @@ export class SinkTaskRunner extends WorkerTask {
       }
     } finally {
       this.chain?.close();
+      await this.errors
+        ?.close()
+        .catch((error: unknown) => this.log.warn({ err: error }, 'closing the error reporters failed'));
       await this.stream?.close().catch(() => {});
       await this.closeConsumer();
     }

@@ -9,20 +9,15 @@ import type { WorkerConfig } from '../config/worker-config.ts';
 import type { SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import { offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
-import { createConverters, TransformationChain, type RecordConverters } from './plugins-for-connector.ts';
+import { createConverters, TransformationChain } from './plugins-for-connector.ts';
 import { producerOptions } from './kafka-clients.ts';
-import { RecordErrorHandler } from './record-errors.ts';
+import { errorSettings } from './errors/error-settings.ts';
+import { describeSourceRecord, LogReporter } from './errors/log-reporter.ts';
+import { ProcessingContext, WORKER_SOURCE_TASK_CLASS } from './errors/processing-context.ts';
+import { RetryWithToleranceOperator } from './errors/retry-with-tolerance.ts';
+import { SourceRecordPipeline, type ProducerMessage } from './errors/source-record-pipeline.ts';
 import { WorkerTask, type TaskStatusListener } from './worker-task.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
-
-type RawMessage = {
-  topic: string;
-  partition?: number;
-  key?: Buffer;
-  value?: Buffer;
-  headers?: Map<Buffer, Buffer>;
-  timestamp?: bigint;
-};
 
 interface InFlightBatch {
   offsets: Map<string, { partition: OffsetMap; offset: OffsetMap }>;
@@ -51,9 +46,9 @@ export class SourceTaskRunner extends WorkerTask {
   private readonly options: SourceTaskRunnerOptions;
   private task: SourceTask | undefined;
   private producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
-  private converters: RecordConverters | undefined;
   private chain: TransformationChain<SourceRecord> | undefined;
-  private errors: RecordErrorHandler | undefined;
+  private operator: RetryWithToleranceOperator<SourceRecord> | undefined;
+  private pipeline: SourceRecordPipeline | undefined;
   private inFlight: InFlightBatch[] = [];
   private inFlightWaiters: (() => void)[] = [];
   /** Offsets acknowledged in order and not yet written to the offset store. */
@@ -73,9 +68,19 @@ export class SourceTaskRunner extends WorkerTask {
 
   protected async initializeAndStart(): Promise<void> {
     const { connectorProps, worker, plugins, offsets, id } = this.options;
-    this.converters = createConverters(connectorProps, worker, plugins);
+    const converters = createConverters(connectorProps, worker, plugins);
     this.chain = TransformationChain.fromConfig<SourceRecord>(connectorProps, plugins);
-    this.errors = new RecordErrorHandler(connectorProps, this.log, this.metrics.errors);
+    const settings = errorSettings(connectorProps);
+    this.operator = new RetryWithToleranceOperator<SourceRecord>(settings, this.metrics.errors);
+    this.operator.reporters([new LogReporter(id, settings, this.metrics.errors, describeSourceRecord)]);
+    this.pipeline = new SourceRecordPipeline(this.operator, converters, this.chain);
+    if (settings.dlqTopic !== '') {
+      // Java's source connectors have no dead letter queue setting: it is passed on like any unknown key.
+      this.log.warn(
+        `errors.deadletterqueue.topic.name is a sink connector setting; source connectors have no ` +
+          `dead letter queue (as in Apache Kafka Connect), so failed records are not written to ${settings.dlqTopic}`,
+      );
+    }
     this.producer = new Producer(
       producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
     );
@@ -125,9 +130,7 @@ export class SourceTaskRunner extends WorkerTask {
   }
 
   private async send(records: SourceRecord[]): Promise<void> {
-    const converters = this.converters as RecordConverters;
-    const chain = this.chain as TransformationChain<SourceRecord>;
-    const errors = this.errors as RecordErrorHandler;
+    const pipeline = this.pipeline as SourceRecordPipeline;
     // Wait for a free in-flight slot before converting, so a waiting batch holds only its source
     // records, not their converted copies too (less memory, and less of it promoted to V8's old space).
     // A failed send never frees its slot: stop waiting and fail, as execute() does.
@@ -135,7 +138,7 @@ export class SourceTaskRunner extends WorkerTask {
       await new Promise<void>((r) => this.inFlightWaiters.push(r));
     if (this.sendError) throw this.sendError;
     const batch: InFlightBatch = { offsets: new Map(), done: false };
-    const messages: RawMessage[] = [];
+    const messages: ProducerMessage[] = [];
     for (const record of records) {
       if (record.sourcePartition && record.sourceOffset) {
         batch.offsets.set(this.offsetKeyOf(record.sourcePartition), {
@@ -143,25 +146,29 @@ export class SourceTaskRunner extends WorkerTask {
           offset: record.sourceOffset,
         });
       }
-      const transformed = errors.run('TRANSFORMATION', record, () => chain.apply(record));
-      if (transformed === null || transformed === undefined) continue;
-      const message = errors.run('CONVERTER', transformed, () => toMessage(transformed, converters));
-      if (!message) continue;
+      let message = pipeline.process(record);
+      if (message instanceof Promise) message = await message;
+      if (message === null) continue;
       messages.push(message);
       if (!this.seenTopics.has(message.topic)) {
         this.seenTopics.add(message.topic);
         this.options.onTopicUsed(message.topic);
       }
     }
+    // A record waiting to be retried when the task stopped was dropped: none of the batch is sent, and
+    // its offsets are not committed (it is polled again after a restart).
+    if (this.stopping) return;
     this.inFlight.push(batch);
     if (messages.length === 0) {
       this.acknowledge(batch);
       this.metrics.recordWrite(0, records.length);
       return;
     }
-    // Counts, not the arrays: the callback must not keep the batch's records alive until Kafka answers.
+    // Counts, not the arrays: the callback must not keep the batch's records alive until Kafka answers
+    // (the records only when a failed send is tolerated, to report each one).
     const written = messages.length;
     const polled = records.length;
+    const tolerated = this.operator?.tolerateAll ? records : undefined;
     (this.producer as Producer<Buffer, Buffer, Buffer, Buffer>)
       .send({ messages })
       .then(() => {
@@ -169,11 +176,26 @@ export class SourceTaskRunner extends WorkerTask {
         this.metrics.recordWrite(written, polled);
       })
       .catch((error: unknown) => {
+        if (tolerated) return this.skipFailedSend(batch, tolerated, error);
         // The batch's offsets are never committed, so its records are sent again after a restart.
         this.sendError = error;
         this.interrupt();
         for (const wake of this.inFlightWaiters.splice(0)) wake();
       });
+  }
+
+  /**
+   * errors.tolerance=all and the producer could not write the batch: its records are reported
+   * (KAFKA_PRODUCE) and skipped, and acknowledged so that their offsets still commit (KIP-779).
+   */
+  private skipFailedSend(batch: InFlightBatch, records: SourceRecord[], error: unknown): void {
+    this.log.trace({ err: error }, 'Ignoring failed record send (errors.tolerance=all)');
+    for (const record of records) {
+      const context = new ProcessingContext(record);
+      void this.operator?.executeFailed(context, 'KAFKA_PRODUCE', WORKER_SOURCE_TASK_CLASS, error);
+    }
+    this.acknowledge(batch);
+    this.metrics.recordWrite(0, records.length);
   }
 
   /**
@@ -231,6 +253,7 @@ export class SourceTaskRunner extends WorkerTask {
   }
 
   protected interrupt(): void {
+    this.operator?.triggerStop();
     void Promise.resolve(this.task?.stop()).catch((error: unknown) =>
       this.log.warn({ err: error }, 'task stop() failed'),
     );
@@ -243,35 +266,8 @@ export class SourceTaskRunner extends WorkerTask {
       await this.flushOffsets();
     } finally {
       this.chain?.close();
+      await this.operator?.close();
       await this.producer?.close(true);
     }
   }
-}
-
-/** The bytes as a Buffer, without a copy (and without a new view when they already are one). */
-const asBuffer = (bytes: Uint8Array): Buffer =>
-  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-function toMessage(record: SourceRecord, converters: RecordConverters): RawMessage {
-  // Per-record allocations add up at 100k+ records/s: no header map unless there are headers.
-  let headers: Map<Buffer, Buffer> | undefined;
-  for (const header of record.headers) {
-    const bytes = converters.header.fromConnectHeader(record.topic, header.key, header.schema, header.value);
-    headers ??= new Map();
-    headers.set(Buffer.from(header.key), bytes ? Buffer.from(bytes) : Buffer.alloc(0));
-  }
-  const key = converters.key.fromConnectData(record.topic, record.headers, record.keySchema, record.key);
-  const value = converters.value.fromConnectData(
-    record.topic,
-    record.headers,
-    record.valueSchema,
-    record.value,
-  );
-  const message: RawMessage = { topic: record.topic };
-  if (key) message.key = asBuffer(key);
-  if (value) message.value = asBuffer(value);
-  if (headers) message.headers = headers;
-  if (record.kafkaPartition !== null) message.partition = record.kafkaPartition;
-  if (record.timestamp !== null) message.timestamp = BigInt(record.timestamp);
-  return message;
 }
