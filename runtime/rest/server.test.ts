@@ -25,7 +25,13 @@ describe('root resources', () => {
   it('GET / returns version, commit and Kafka cluster id', async () => {
     expect(await server.call('GET', '/')).toMatchObject({
       status: 200,
-      body: { version: '0.1.0', commit: 'abc123', kafka_cluster_id: 'fake-cluster-id' },
+      body: {
+        version: '4.3.1',
+        commit: '26b251a451ce941d',
+        kafka_cluster_id: 'fake-cluster-id',
+        weir_version: '0.1.0',
+        weir_commit: 'abc123',
+      },
     });
   });
 
