@@ -16,7 +16,13 @@ export function rawHttp(
 ): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, method, path, headers: options.headers }, (res) => {
+    // A connection per request: Jetty closes the connection after refusing a path.
+    // Content-Length always: without it Node sends a GET's or DELETE's body unframed.
+    const headers = {
+      ...options.headers,
+      ...(options.body !== undefined && { 'content-length': String(Buffer.byteLength(options.body)) }),
+    };
+    const req = request({ hostname, port, method, path, headers, agent: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
