@@ -73,6 +73,13 @@ const common = (): ConfigDef =>
     .define('rest.advertised.port', { type: 'INT', defaultValue: null, importance: 'LOW' })
     .define('rest.advertised.listener', { type: 'STRING', defaultValue: null, importance: 'LOW' })
     .define('plugin.path', { type: 'LIST', defaultValue: null, importance: 'LOW' })
+    // Weir's plugins are built in: nothing to scan, but a value Java refuses is refused here too.
+    .define('plugin.discovery', {
+      type: 'STRING',
+      defaultValue: 'hybrid_warn',
+      validator: Validators.inIgnoreCase('ONLY_SCAN', 'HYBRID_WARN', 'HYBRID_FAIL', 'SERVICE_LOAD'),
+      importance: 'LOW',
+    })
     .define('topic.tracking.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
     .define('topic.tracking.allow.reset', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
     .define('topic.creation.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
