@@ -17,7 +17,8 @@ import {
   sourceConnectorConfigDef,
 } from '../config/connector-config.ts';
 import { badRequest, WeirError } from '../errors.ts';
-import type { PluginRegistry } from '../plugins/registry.ts';
+import { versionMismatch } from '../config/plugin-versions.ts';
+import type { PluginDescriptor, PluginRegistry } from '../plugins/registry.ts';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
 import { sinkGroupInstanceId } from '../worker/sink-group-instance.ts';
 import { unknownPredicateProblems, withTransformSettings } from './transform-settings.ts';
@@ -59,7 +60,9 @@ export function pluginConfigKeys(plugins: PluginRegistry, name: string): ConfigK
   const own = (def?.configKeys() ?? []).map(configKeyInfo);
   // As Apache Kafka Connect 4.x: a connector's own settings, then the framework's source or sink ones.
   if (plugin.type !== 'source' && plugin.type !== 'sink') return own;
-  const framework = plugin.type === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
+  const versions = { connector: plugin.version };
+  const framework =
+    plugin.type === 'sink' ? sinkConnectorConfigDef(versions) : sourceConnectorConfigDef(versions);
   const names = new Set(own.map((k) => k.name));
   return [
     ...own,
@@ -90,6 +93,39 @@ function extraProblems(
   check('header.converter', ['header_converter']);
   problems.push(...unknownPredicateProblems(config));
   if (kind === 'sink') problems.push(...sinkTopicsProblems(config));
+  return problems;
+}
+
+/**
+ * Plugin version requirements Weir's one version of a plugin does not meet, on the class setting and
+ * on the version setting, as Java reports them. As in Java, a converter's version is checked only where
+ * the connector names the converter, and not at all when the connector's own version is not met.
+ */
+function versionProblems(
+  config: Record<string, string>,
+  plugins: PluginRegistry,
+  connector: PluginDescriptor,
+): [string, string][] {
+  const mismatch = versionMismatch(
+    connector.className,
+    connector.version,
+    config['connector.plugin.version'],
+  );
+  if (mismatch)
+    return [
+      ['connector.class', mismatch],
+      ['connector.plugin.version', mismatch],
+    ];
+  const problems: [string, string][] = [];
+  for (const kind of ['key', 'value', 'header']) {
+    const className = config[`${kind}.converter`]?.trim();
+    const converter = className
+      ? plugins.find(className, [kind === 'header' ? 'header_converter' : 'converter'])
+      : undefined;
+    const setting = `${kind}.converter.plugin.version`;
+    const problem = converter && versionMismatch(converter.className, converter.version, config[setting]);
+    if (problem) problems.push([`${kind}.converter`, problem], [setting, problem]);
+  }
   return problems;
 }
 
@@ -195,8 +231,10 @@ export async function validateConnectorConfig(
   }
   const plugin = plugins.resolve(className, ['source', 'sink'], 'connector.class');
   const connector = plugin.create() as Connector;
+  // Every converter Weir has is built in, all of one version: the converters' versions default to it.
+  const versions = { connector: plugin.version, converters: plugins.list(['converter'])[0]?.version ?? null };
   const frameworkDef = withTransformSettings(
-    connector.kind === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef(),
+    connector.kind === 'sink' ? sinkConnectorConfigDef(versions) : sourceConnectorConfigDef(versions),
     plugins,
     config,
   );
@@ -225,7 +263,10 @@ export async function validateConnectorConfig(
       existing.value.errors.push(...value.errors.filter((e) => !existing.value.errors.includes(e)));
     else if (key) results.set(value.name, { key, value });
   }
-  for (const [name, message] of extraProblems(config, plugins, connector.kind)) {
+  for (const [name, message] of [
+    ...extraProblems(config, plugins, connector.kind),
+    ...versionProblems(config, plugins, plugin),
+  ]) {
     const existing = results.get(name);
     if (existing) existing.value.errors.push(message);
     else {
