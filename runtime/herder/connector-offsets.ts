@@ -21,7 +21,11 @@ export function mustBeStopped(name: string): WeirError {
 
 /** An admin client with the worker's admin settings and the connector's admin.override.* (as Java's). */
 function withAdmin<T>(worker: WorkerConfig, props: Props, run: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Admin(baseClientOptions(worker, 'connect-offsets-admin', 'admin', props));
+  // A REST request waits out a short broker outage, not a long one (about Java's default.api.timeout.ms).
+  const admin = new Admin({
+    ...baseClientOptions(worker, 'connect-offsets-admin', 'admin', props),
+    retries: 60,
+  });
   return run(admin).finally(() => admin.close());
 }
 
