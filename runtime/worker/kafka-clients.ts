@@ -71,6 +71,12 @@ export function producerOptions(worker: WorkerConfig, connector: Props, clientId
   };
 }
 
+/** delivery.timeout.ms of a connector's producer (Java's default: 2 minutes). */
+export function deliveryTimeoutMs(worker: WorkerConfig, connector: Props): number {
+  const value = Number(clientSettings(worker, 'producer', connector)['delivery.timeout.ms'] ?? 120_000);
+  return Number.isFinite(value) && value > 0 ? value : 120_000;
+}
+
 /**
  * A sink connector's consumer group: connect-<name>, unless the worker's consumer.group.id or the
  * connector's consumer.override.group.id says otherwise (as in Java).
