@@ -8,6 +8,12 @@ import type { WorkerConfig } from '../config/worker-config.ts';
 import { retryDelay, retrySettings } from './kafka-retries.ts';
 import { securityOptions, type SecurityOptions } from './kafka-security.ts';
 
+/**
+ * Retries of an admin request that someone waits for (a REST call, a worker's start): about Java's
+ * default.api.timeout.ms (60 s) at retry.backoff.max.ms, rather than the outage's whole length.
+ */
+export const ADMIN_API_RETRIES = 60;
+
 export interface ClientBase extends SecurityOptions {
   clientId: string;
   bootstrapBrokers: string[];

@@ -88,9 +88,11 @@ export class SinkTaskRunner extends WorkerTask {
     const listed = splitList(connectorProps['topics']);
     const regex = connectorProps['topics.regex']?.trim();
     // On the consumer's behalf (Java's consumer asks for the metadata itself): its login, not the worker's.
-    const admin = new Admin(
-      baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`, 'consumer', connectorProps),
-    );
+    // Few retries per call: the loop below waits for the topics and ends when the task stops.
+    const admin = new Admin({
+      ...baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`, 'consumer', connectorProps),
+      retries: 5,
+    });
     try {
       if (regex) {
         const pattern = new RegExp(`^(?:${regex})$`);
