@@ -67,22 +67,36 @@ export function unreachableAddresses(error: unknown): { address: string; reason:
 export const UNREACHABLE_ADVICE =
   'check that a broker runs there, that bootstrap.servers (and the listeners the brokers advertise) name an address this worker can reach, that security.protocol matches the listener, and that no firewall or NetworkPolicy is in the way';
 
-/** The outage of one client: when it began, when it was last reported, what failed last. */
+/** One address no client of this process could reach: since when, what was last reported. */
 interface Outage {
   since: number;
   reportedAt: number;
-  addresses: string;
+  /** The clients that failed to reach it since the last report. */
+  clients: Set<string>;
 }
 
-const outages = new WeakMap<object, Outage>();
+/** Outages by address (host:port), shared by every client of the process: one line for them all. */
+const outages = new Map<string, Outage>();
+const watched = new WeakSet<object>();
 
 /** What a client is seen as here: the @platformatic/kafka client (an EventEmitter with a clientId). */
-type Client = { once(event: string, listener: () => void): unknown; clientId?: string };
+type Client = {
+  on(event: string, listener: (payload: { broker?: { host: string; port: number } }) => void): unknown;
+  clientId?: string;
+};
+
+const MAX_NAMED_CLIENTS = 4;
+
+function clientList(clients: Set<string>): string {
+  const names = [...clients];
+  const more = names.length > MAX_NAMED_CLIENTS ? ` and ${names.length - MAX_NAMED_CLIENTS} more` : '';
+  return `${names.slice(0, MAX_NAMED_CLIENTS).join(', ')}${more}`;
+}
 
 /**
- * The retryDelay option of a @platformatic/kafka client: Java's back-off, and a warning naming the
- * unreachable addresses at the first failure and every UNREACHABLE_REPORT_INTERVAL_MS after, then an
- * INFO line when the client connects again.
+ * The retryDelay option of a @platformatic/kafka client: Java's back-off, and a warning naming an
+ * unreachable address at the first failure and every UNREACHABLE_REPORT_INTERVAL_MS after (one line
+ * for all the process's clients), then an INFO line once a client connects to it again.
  */
 export function retryDelay(settings: RetrySettings, reportTo: Logger = log): RetryDelayGetter {
   return (owner, operationId, attempt, _retries, error) => {
@@ -90,29 +104,33 @@ export function retryDelay(settings: RetrySettings, reportTo: Logger = log): Ret
     const delay = backoffDelay(settings, attempt);
     const unreachable = unreachableAddresses(error);
     if (unreachable.length === 0) return delay;
-    const now = Date.now();
-    let outage = outages.get(client);
-    if (!outage) {
-      outage = { since: now, reportedAt: 0, addresses: '' };
-      outages.set(client, outage);
-      client.once('client:broker:connect', () => {
-        const ended = outages.get(client);
-        outages.delete(client);
-        if (ended) {
-          reportTo.info(
-            `Client ${client.clientId ?? ''} reached Kafka again after ${((Date.now() - ended.since) / 1000).toFixed(1)} s without a connection to ${ended.addresses}`,
-          );
-        }
+    if (!watched.has(client)) {
+      watched.add(client);
+      client.on('client:broker:connect', ({ broker }) => {
+        const address = broker ? `${broker.host}:${broker.port}` : '';
+        const ended = outages.get(address);
+        if (!ended) return;
+        outages.delete(address);
+        reportTo.info(
+          `Kafka at ${address} answers again, after ${((Date.now() - ended.since) / 1000).toFixed(1)} s out of reach`,
+        );
       });
     }
-    outage.addresses = unreachable.map((u) => u.address).join(', ');
-    if (now - outage.reportedAt >= UNREACHABLE_REPORT_INTERVAL_MS) {
+    const now = Date.now();
+    for (const { address, reason } of unreachable) {
+      let outage = outages.get(address);
+      if (!outage) {
+        outage = { since: now, reportedAt: 0, clients: new Set() };
+        outages.set(address, outage);
+      }
+      outage.clients.add(`${client.clientId ?? '?'} (${operationId})`);
+      if (now - outage.reportedAt < UNREACHABLE_REPORT_INTERVAL_MS) continue;
       outage.reportedAt = now;
-      const seconds = ((now - outage.since) / 1000).toFixed(0);
       reportTo.warn(
-        `Cannot reach Kafka at ${unreachable.map((u) => `${u.address} (${u.reason})`).join(', ')} ` +
-          `for ${seconds} s (client ${client.clientId ?? ''}, ${operationId}); retrying every ${settings.backoffMaxMs} ms at most until it answers: ${UNREACHABLE_ADVICE}`,
+        `Cannot reach Kafka at ${address} (${reason}) for ${((now - outage.since) / 1000).toFixed(0)} s, ` +
+          `retrying every ${settings.backoffMaxMs} ms at most until it answers (clients: ${clientList(outage.clients)}): ${UNREACHABLE_ADVICE}`,
       );
+      outage.clients.clear();
     }
     return delay;
   };
