@@ -46,6 +46,7 @@ import { DEFAULT_SETTLE_WAIT_MS, rebalanceStage, whenSettled } from './settled-g
 import { buildStatus, restartPlan } from './status.ts';
 import {
   assertValid,
+  hidingResolved,
   pluginConfigKeys,
   pluginInfos,
   validateConnectorConfig,
@@ -339,7 +340,9 @@ export class DistributedHerder implements Herder {
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
     const resolved = this.worker.resolveConfig(config, 'keep');
-    return validateWithHint(this.o.plugins, pluginHint, resolved, this.o.config.clientOverridePolicy);
+    return validateWithHint(this.o.plugins, pluginHint, resolved, this.o.config.clientOverridePolicy).then(
+      (infos) => hidingResolved(infos, config),
+    );
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
@@ -364,7 +367,12 @@ export class DistributedHerder implements Herder {
     const full = { ...config, name };
     // Validated with its placeholders resolved, as Java validates; stored as written.
     const resolved = this.worker.resolveConfig(full, 'keep');
-    assertValid(await validateConnectorConfig(this.o.plugins, resolved, this.o.config.clientOverridePolicy));
+    assertValid(
+      hidingResolved(
+        await validateConnectorConfig(this.o.plugins, resolved, this.o.config.clientOverridePolicy),
+        full,
+      ),
+    );
     await this.o.configs.putConnectorConfig(name, full, exists ? undefined : options.initialState);
     await this.o.configs.readToEnd();
     return { created: !exists, info: await this.connectorInfo(name) };

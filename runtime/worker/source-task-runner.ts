@@ -4,13 +4,13 @@
 import { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { OffsetMap, Props, SourceRecord, SourceTask, SourceTaskContext } from '../api/index.ts';
-import { RetriableException } from '../api/index.ts';
+import { ConnectException, RetriableException } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import type { SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import { offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { createConverters, TransformationChain } from './plugins-for-connector.ts';
-import { producerOptions } from './kafka-clients.ts';
+import { deliveryTimeoutMs, producerOptions } from './kafka-clients.ts';
 import { errorSettings } from './errors/error-settings.ts';
 import { describeSourceRecord, LogReporter } from './errors/log-reporter.ts';
 import { ProcessingContext, WORKER_SOURCE_TASK_CLASS } from './errors/processing-context.ts';
@@ -56,6 +56,7 @@ export class SourceTaskRunner extends WorkerTask {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private sendError: unknown;
+  private deliveryTimeoutMs = 120_000;
   private readonly seenTopics = new Set<string>();
   private lastPartition: OffsetMap | undefined;
   private lastPartitionKey = '';
@@ -84,6 +85,7 @@ export class SourceTaskRunner extends WorkerTask {
     this.producer = new Producer(
       producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
     );
+    this.deliveryTimeoutMs = deliveryTimeoutMs(worker, connectorProps);
     const context: SourceTaskContext = {
       configs: () => this.props,
       offsetStorageReader: {
@@ -169,19 +171,46 @@ export class SourceTaskRunner extends WorkerTask {
     const written = messages.length;
     const polled = records.length;
     const tolerated = this.operator?.tolerateAll ? records : undefined;
+    const topic = messages[0]?.topic ?? '';
+    // The producer retries through a broker outage for as long as it lasts; as Java's producer, the
+    // records fail once they have waited delivery.timeout.ms for an acknowledgement.
+    let settled = false;
+    const failed = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(expiry);
+      if (tolerated) this.skipFailedSend(batch, tolerated, error);
+      else this.sendFailed(error);
+    };
+    const expiry = setTimeout(() => failed(this.deliveryTimedOut(written, topic)), this.deliveryTimeoutMs);
     (this.producer as Producer<Buffer, Buffer, Buffer, Buffer>)
       .send({ messages })
       .then(() => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(expiry);
         this.acknowledge(batch);
         this.metrics.recordWrite(written, polled);
       })
-      .catch((error: unknown) => {
-        if (tolerated) return this.skipFailedSend(batch, tolerated, error);
-        // The batch's offsets are never committed, so its records are sent again after a restart.
-        this.sendError = error;
-        this.interrupt();
-        for (const wake of this.inFlightWaiters.splice(0)) wake();
-      });
+      .catch(failed);
+  }
+
+  /** The batch's offsets are never committed, so its records are sent again after a restart. */
+  private sendFailed(error: unknown): void {
+    if (this.sendError) return;
+    this.sendError = error;
+    this.interrupt();
+    for (const wake of this.inFlightWaiters.splice(0)) wake();
+  }
+
+  private deliveryTimedOut(records: number, topic: string): ConnectException {
+    const { worker, id } = this.options;
+    return new ConnectException(
+      `${records} record(s) for topic ${topic} were not acknowledged by Kafka at bootstrap.servers=${worker.bootstrapServers.join(',')} ` +
+        `within delivery.timeout.ms=${this.deliveryTimeoutMs} ms: a broker outage (or a partition without a leader) lasted longer than the producer's delivery timeout. ` +
+        `Their source offsets were not committed, so they are sent again when the task restarts: restart it once the brokers are back ` +
+        `(POST /connectors/${id.connector}/tasks/${id.task}/restart, or the operator's autoRestart), or raise producer.delivery.timeout.ms to ride out longer outages`,
+    );
   }
 
   /**
