@@ -18,7 +18,7 @@ import {
   type Schema,
   type Transformation,
 } from '../api/index.ts';
-import { int64Value } from '../api/java-formats.ts';
+import { int64Value, isPlainObject } from '../api/java-formats.ts';
 import { javaClass, javaClassName, javaSchemaString } from './support/java-types.ts';
 import { NullPointerException } from './support/java-exceptions.ts';
 import { KEY, VALUE, type RecordSide } from './support/record-side.ts';
@@ -169,10 +169,7 @@ export abstract class TimestampConverter<
       if (value === null || value === undefined || this.field === '') {
         return this.side.with(record, null, this.convert(value ?? null, null));
       }
-      if (
-        !(value instanceof Map) &&
-        (typeof value !== 'object' || Array.isArray(value) || value instanceof Struct)
-      ) {
+      if (!(value instanceof Map) && !isPlainObject(value)) {
         throw new DataException(
           `Only Map objects supported in absence of schema for [${PURPOSE}], found: ${javaClassName(value)}`,
         );
