@@ -103,6 +103,10 @@ describe('transforms and predicates: REST compatibility with Apache Kafka Connec
     'InsertHeader',
     `${TRANSFORMS}.predicates.TopicNameMatches`,
     'HasHeaderKey',
+    'DropHeaders',
+    'Filter',
+    `${TRANSFORMS}.TimestampConverter$Key`,
+    'RecordIsTombstone',
   ])("GET /connector-plugins/%s/config answers Java's settings", async (plugin) => {
     const answers = await both('GET', `/connector-plugins/${encodeURIComponent(plugin)}/config`);
     expect(answers.weir.status).toBe(answers.java.status);
