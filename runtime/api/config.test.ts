@@ -32,7 +32,7 @@ describe('ConfigDef', () => {
     expect(messages).toEqual([
       'Missing required configuration "topic" which has no default value.',
       'Invalid value 0 for configuration batch.size: Value must be at least 1',
-      'Invalid value maybe for configuration enabled: Expected value to be either true or false, but it was a string',
+      'Invalid value maybe for configuration enabled: Expected value to be either true or false',
       'Invalid value c for configuration mode: String must be one of: a, b',
     ]);
   });
@@ -47,7 +47,10 @@ describe('ConfigDef', () => {
     expect(parseType('n', '2147483647', 'INT')).toBe(2147483647);
     expect(() => parseType('n', '2147483648', 'INT')).toThrow(ConfigException);
     expect(parseType('n', '9007199254740991', 'LONG')).toBe(9007199254740991);
-    expect(() => parseType('n', '1.5', 'LONG')).toThrow(/64-bit integer/);
+    expect(() => parseType('n', '1.5', 'LONG')).toThrow(
+      'Invalid value 1.5 for configuration n: Not a number of type LONG',
+    );
+    expect(() => parseType('n', 1.5, 'LONG')).toThrow(/64-bit integer/);
     expect(parseType('n', '1.5', 'DOUBLE')).toBe(1.5);
   });
 });

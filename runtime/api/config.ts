@@ -159,7 +159,7 @@ export function parseType(name: string, raw: unknown, type: ConfigType): unknown
     case 'BOOLEAN':
       if (typeof text === 'boolean') return text;
       if (typeof text === 'string' && /^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
-      return expected('either true or false');
+      return invalid(name, raw, 'Expected value to be either true or false');
     case 'STRING':
     case 'CLASS':
     case 'PASSWORD':
@@ -175,6 +175,12 @@ export function parseType(name: string, raw: unknown, type: ConfigType): unknown
           : typeof text === 'string' && /^[-+]?\d+$/.test(text)
             ? Number(text)
             : NaN;
+      // Java's Integer.parseInt & co. fail with a NumberFormatException, which ConfigDef words so.
+      const outOfRange =
+        !Number.isSafeInteger(number) ||
+        (type === 'INT' && (number < INT32_MIN || number > INT32_MAX)) ||
+        (type === 'SHORT' && (number < -32768 || number > 32767));
+      if (typeof raw === 'string' && outOfRange) return invalid(name, raw, `Not a number of type ${type}`);
       if (!Number.isSafeInteger(number))
         return expected(
           `a 32-bit integer`.replace(
@@ -189,7 +195,11 @@ export function parseType(name: string, raw: unknown, type: ConfigType): unknown
     case 'DOUBLE': {
       const number =
         typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
-      if (Number.isNaN(number)) return expected('a double');
+      if (Number.isNaN(number)) {
+        return typeof raw === 'string'
+          ? invalid(name, raw, 'Not a number of type DOUBLE')
+          : expected('a double');
+      }
       return number;
     }
     case 'LIST':

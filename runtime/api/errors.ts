@@ -12,6 +12,9 @@ export class ConnectException extends Error {
 /** Data that cannot be converted or does not fit its schema. */
 export class DataException extends ConnectException {}
 
+/** A schema that cannot be built as asked (SchemaBuilderException in Java). */
+export class SchemaBuilderException extends DataException {}
+
 /** A temporary failure: the framework retries the same operation (poll, put) later. */
 export class RetriableException extends ConnectException {}
 

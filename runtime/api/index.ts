@@ -5,6 +5,7 @@ export * from './converter.ts';
 export * from './errors.ts';
 export * from './records.ts';
 export * from './schema.ts';
+export * from './schema-util.ts';
 export * from './task.ts';
 export * from './transform.ts';
 export { convertToString, parseString } from './values.ts';

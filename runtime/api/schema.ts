@@ -1,6 +1,6 @@
 // Connect's data model: schemas and structs, equivalent to org.apache.kafka.connect.data, so that
 // JSON with schemas round-trips between Weir and Apache Kafka Connect.
-import { DataException } from './errors.ts';
+import { DataException, SchemaBuilderException } from './errors.ts';
 
 export type SchemaType =
   | 'int8'
@@ -110,16 +110,21 @@ export class SchemaBuilder {
     return this;
   }
   defaultValue(value: unknown): this {
-    validateValue(this.build(), value, 'default value');
+    try {
+      validateValue(this.build(), value, 'default value');
+    } catch (error) {
+      throw new SchemaBuilderException('Invalid default value', { cause: error });
+    }
     this.spec.defaultValue = value;
     return this;
   }
   field(name: string, schema: Schema): this {
     if (this.spec.type !== 'struct')
-      throw new DataException(`cannot add field "${name}" to a ${this.spec.type} schema`);
+      throw new SchemaBuilderException(`Cannot create fields on type ${this.spec.type.toUpperCase()}`);
+    if (name === '') throw new SchemaBuilderException('fieldName cannot be null.');
     const fields = this.spec.fields as Field[];
     if (fields.some((f) => f.name === name))
-      throw new DataException(`duplicate field "${name}" in struct schema`);
+      throw new SchemaBuilderException(`Cannot create field because of field name duplication ${name}`);
     fields.push({ name, index: fields.length, schema });
     return this;
   }
@@ -208,7 +213,7 @@ export class Struct {
 
   private field(name: string): Field {
     const field = fieldOf(this.schema, name);
-    if (!field) throw new DataException(`"${name}" is not a valid field name`);
+    if (!field) throw new DataException(`${name} is not a valid field name`);
     return field;
   }
 

@@ -2,6 +2,7 @@
 import { fileConnectorPlugins } from '../connectors/file/index.ts';
 import { toolConnectorPlugins } from '../connectors/tools/index.ts';
 import { converterPlugins } from '../converters/index.ts';
+import { fieldTransformPlugins } from '../transforms/field-transform-plugins.ts';
 import { predicatePlugins, transformPlugins } from '../transforms/index.ts';
 import { PluginRegistry, type PluginDescriptor } from './registry.ts';
 
@@ -11,6 +12,7 @@ export function builtinPlugins(): PluginRegistry {
     ...(toolConnectorPlugins as readonly PluginDescriptor[]),
     ...converterPlugins,
     ...transformPlugins,
+    ...(fieldTransformPlugins as readonly PluginDescriptor[]),
     ...predicatePlugins,
   );
 }

@@ -98,4 +98,13 @@ describe('the golden comparison', () => {
     const dropped: GoldenResult = { name: java.name, records: [{ dropped: true }, java.records![1]!] };
     expect(compareResults(java, dropped)).toEqual(['record 0: java a record, weir dropped']);
   });
+
+  it("compares a converter's errors by stage and class, a transform's by message too", () => {
+    const failed = (stage: 'output' | 'transform', message: string): GoldenResult => ({
+      name: 'x',
+      records: [{ error: { stage, class: 'DataException', message } }],
+    });
+    expect(compareResults(failed('output', 'Java class …'), failed('output', 'Value of type …'))).toEqual([]);
+    expect(compareResults(failed('transform', 'a'), failed('transform', 'b'))).toHaveLength(3);
+  });
 });
