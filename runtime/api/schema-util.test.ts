@@ -76,6 +76,17 @@ describe('schema derivation', () => {
   });
 });
 
+describe('Struct.put', () => {
+  it('refuses null for a required field, even one with a default, as Java does', () => {
+    const schema = SchemaBuilder.struct().field('n', SchemaBuilder.int32().defaultValue(5).build()).build();
+    expect(() => new Struct(schema).put('n', null)).toThrow(
+      'Invalid value: null used for required field: "n", schema type: INT32',
+    );
+    expect(new Struct(schema).get('n')).toBe(5);
+    expect(() => new Struct(schema).get('zz')).toThrow('zz is not a valid field name');
+  });
+});
+
 describe('SchemaCache', () => {
   it('finds equal schemas and evicts the least recently used beyond its capacity', () => {
     const cache = new SchemaCache<string>(2);

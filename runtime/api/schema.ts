@@ -219,6 +219,12 @@ export class Struct {
 
   put(name: string, value: unknown): this {
     const field = this.field(name);
+    // As Java's Struct.put: a required field takes no null, even one with a default.
+    if ((value === null || value === undefined) && !field.schema.optional) {
+      throw new DataException(
+        `Invalid value: null used for required field: "${name}", schema type: ${field.schema.type.toUpperCase()}`,
+      );
+    }
     validateValue(field.schema, value, `field "${name}"`);
     this.values[field.index] = value;
     return this;

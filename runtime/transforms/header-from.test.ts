@@ -68,6 +68,19 @@ describe('HeaderFrom', () => {
     expect(copied.key).toEqual(key);
   });
 
+  it('refuses a null for a header whose schema is required, as ConnectHeaders.add does', () => {
+    const required = SchemaBuilder.struct().field('r', SchemaBuilder.int32().defaultValue(1).build()).build();
+    const transform = headerFrom({
+      fields: 'r',
+      headers: 'h',
+      operation: 'copy',
+      'replace.null.with.default': 'false',
+    });
+    expect(() =>
+      transform.apply(sourceRecord({ topic: 't', valueSchema: required, value: new Struct(required) })),
+    ).toThrow('A null value requires an optional schema but was Schema{INT32}');
+  });
+
   it('fails as Java does', () => {
     expect(() => headerFrom({ fields: 'a,b', headers: 'h', operation: 'move' })).toThrow(
       "'fields' config must have the same number of elements as 'headers' config.",

@@ -3,14 +3,17 @@
 import {
   ConfigDef,
   copySchemaBasics,
+  DataException,
   deriveStruct,
   fieldOf,
   lookUpField,
   SchemaBuilder,
   SchemaCache,
+  Validators,
 } from '../api/index.ts';
 import type { ConnectRecord, Header, Schema, Struct, Transformation } from '../api/index.ts';
 import { NullPointerException } from './support/java-exceptions.ts';
+import { javaSchemaString } from './support/java-types.ts';
 import { simpleConfig } from './support/simple-config.ts';
 import type { RecordSide } from './support/record-side.ts';
 import { requireMap, requireStruct } from './support/requirements.ts';
@@ -19,7 +22,6 @@ import {
   defineReplaceNullWithDefault,
   nonEmptyList,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  validString,
 } from './support/transform-config.ts';
 
 const FIELDS = 'fields';
@@ -43,7 +45,7 @@ export const HEADER_FROM_CONFIG_DEF = defineReplaceNullWithDefault(
     })
     .define(OPERATION, {
       type: 'STRING',
-      validator: validString('move', 'copy'),
+      validator: Validators.in('move', 'copy'),
       importance: 'HIGH',
       documentation:
         'Either <code>move</code> if the fields are to be moved to the headers (removed from the key/value), ' +
@@ -106,6 +108,12 @@ export class HeaderFrom<R extends ConnectRecord = ConnectRecord> implements Tran
         throw new NullPointerException(
           'Cannot invoke "org.apache.kafka.connect.data.Field.schema()" because the return value of ' +
             '"org.apache.kafka.connect.data.Schema.field(String)" is null',
+        );
+      }
+      // ConnectHeaders.add checks the value against its schema.
+      if (fieldValue === null && !field.schema.optional) {
+        throw new DataException(
+          `A null value requires an optional schema but was ${javaSchemaString(field.schema)}`,
         );
       }
       headers.push({ key: this.headers[i] as string, schema: field.schema, value: fieldValue });

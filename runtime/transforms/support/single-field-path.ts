@@ -1,11 +1,11 @@
 // Field paths (KIP-821): field.syntax.version V1 names one top-level field; V2 walks nested structs
 // and maps with dots, backticks around names that hold dots (org.apache.kafka.connect.transforms.
 // field.SingleFieldPath and FieldSyntaxVersion).
-import { ConfigException, fieldOf, lookUpField } from '../../api/index.ts';
+import { ConfigException, fieldOf, lookUpField, Validators } from '../../api/index.ts';
 import type { ConfigDef, Field, Schema, Struct } from '../../api/index.ts';
 import { requireMapOrNull, requireStructOrNull } from './requirements.ts';
 import type { SchemalessMap } from './requirements.ts';
-import { caseInsensitiveValidString, invalidConfig } from './transform-config.ts';
+import { invalidConfig } from './transform-config.ts';
 
 export type FieldSyntaxVersion = 'V1' | 'V2';
 
@@ -25,7 +25,7 @@ export function appendFieldSyntaxVersionConfig(def: ConfigDef): ConfigDef {
   return def.define(FIELD_SYNTAX_VERSION_CONFIG, {
     type: 'STRING',
     defaultValue: 'V1',
-    validator: caseInsensitiveValidString('V1', 'V2'),
+    validator: Validators.inIgnoreCase('V1', 'V2'),
     importance: 'HIGH',
     documentation: FIELD_SYNTAX_VERSION_DOC,
   });

@@ -44,23 +44,6 @@ export const nonEmptyString = (): Validator =>
     if (value === '') throw invalidConfig(name, value, 'String must be non-empty');
   });
 
-/** ConfigDef.ValidString.in. */
-export const validString = (...allowed: string[]): Validator =>
-  validator(`[${allowed.join(', ')}]`, (name, value) => {
-    if (!allowed.includes(value as string)) {
-      throw invalidConfig(name, value, `String must be one of: ${allowed.join(', ')}`);
-    }
-  });
-
-/** ConfigDef.CaseInsensitiveValidString.in. */
-export const caseInsensitiveValidString = (...allowed: string[]): Validator =>
-  validator(`(case insensitive) [${allowed.join(', ')}]`, (name, value) => {
-    const upper = allowed.map((a) => a.toUpperCase());
-    if (value === null || !upper.includes(String(value).toUpperCase())) {
-      throw invalidConfig(name, value, `String must be one of (case insensitive): ${allowed.join(', ')}`);
-    }
-  });
-
 export const REPLACE_NULL_WITH_DEFAULT_CONFIG = 'replace.null.with.default';
 export const REPLACE_NULL_WITH_DEFAULT_DOC =
   'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.';
