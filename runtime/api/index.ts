@@ -8,4 +8,4 @@ export * from './schema.ts';
 export * from './schema-util.ts';
 export * from './task.ts';
 export * from './transform.ts';
-export { convertToString, parseString } from './values.ts';
+export { convertToString, parseString, parseStringWithPartialSchemas } from './values.ts';

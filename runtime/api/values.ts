@@ -5,8 +5,9 @@
 //
 // Where Weir differs: a list or map whose elements share no common schema (`[1,"a"]`, `[]`, `{}`,
 // a map whose values are all null, or a list holding such lists) comes back with a null schema, where
-// Java returns an array or map schema whose element schema is null, which Weir's Schema cannot
-// express. Dates are read and written in UTC (Java uses the JVM's time zone, UTC on a usual worker).
+// Java returns an array or map schema whose element schema is null (parseStringWithPartialSchemas
+// keeps those, for values that go straight to a converter, as InsertHeader's). Dates are read and
+// written in UTC (Java uses the JVM's time zone, UTC on a usual worker).
 import { DataException } from './errors.ts';
 import {
   dateSchema,
@@ -84,9 +85,19 @@ function formatDate(date: Date): string {
 
 /** Parses the string form of a value; null for "null". */
 export function parseString(text: string): SchemaAndValue | null {
-  if (text === '') return { schema: Schemas.STRING, value: text };
-  const parsed = new ValueParser(text).parse(false);
+  const parsed = parseStringWithPartialSchemas(text);
   return parsed?.schema && !isComplete(parsed.schema) ? { schema: null, value: parsed.value } : parsed;
+}
+
+/**
+ * parseString exactly as Java's: a list or map whose elements share no schema keeps an array or map
+ * schema without its element schema (JsonConverter writes that schema as null), as InsertHeader's
+ * header does in Kafka. Only for values that go straight to a converter: other code expects complete
+ * schemas.
+ */
+export function parseStringWithPartialSchemas(text: string): SchemaAndValue | null {
+  if (text === '') return { schema: Schemas.STRING, value: text };
+  return new ValueParser(text).parse(false);
 }
 
 /** How numeric types widen when a list mixes them (logical types count as their base type). */

@@ -80,10 +80,10 @@ export class JsonSchemaCodec {
     let json = `{"type":"${JSON_TYPE_NAMES[schema.type]}"`;
     switch (schema.type) {
       case 'array':
-        json += `,"items":${this.required(schema.valueSchema, schema)}`;
+        json += `,"items":${this.element(schema.valueSchema)}`;
         break;
       case 'map':
-        json += `,"keys":${this.required(schema.keySchema, schema)},"values":${this.required(schema.valueSchema, schema)}`;
+        json += `,"keys":${this.element(schema.keySchema)},"values":${this.element(schema.valueSchema)}`;
         break;
       case 'struct': {
         const fields = (schema.fields ?? []).map(
@@ -109,9 +109,9 @@ export class JsonSchemaCodec {
     return json;
   }
 
-  private required(schema: Schema | undefined, parent: Schema): string {
-    if (!schema) throw new DataException(`Couldn't translate unsupported schema type ${parent.type}.`);
-    return this.toJson(schema);
+  /** An element schema; none (an array or map schema Values.parseString made) is null, as in Java. */
+  private element(schema: Schema | undefined): string {
+    return schema ? this.toJson(schema) : 'null';
   }
 
   /** The Schema for a JSON schema node; `text` is the document the node was parsed from. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_OVERRIDES } from '../config/client-overrides.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
-import { validateConnectorConfig } from './validation.ts';
+import { pluginInfos, validateConnectorConfig } from './validation.ts';
 
 const plugins = builtinPlugins();
 const sink = { name: 'files', 'connector.class': 'FileStreamSink', topics: 'lines', file: '/tmp/out.txt' };
@@ -97,5 +97,21 @@ describe('validate with transforms and predicates (ConnectorConfig.enrich)', () 
       'Invalid value 3.9.0 for configuration transforms.f.plugin.version: Weir has version 4.3.1 of ' +
         'org.apache.kafka.connect.transforms.Filter only; set transforms.f.plugin.version=4.3.1 or remove it',
     ]);
+  });
+});
+
+describe('GET /connector-plugins', () => {
+  it('lists sinks, sources, transformations, predicates, converters, header converters, each by class', () => {
+    const listed = pluginInfos(plugins, false);
+    const kinds = [...new Set(listed.map((p) => p.type))];
+    expect(kinds).toEqual(['sink', 'source', 'transformation', 'predicate', 'converter', 'header_converter']);
+    const transforms = listed.filter((p) => p.type === 'transformation').map((p) => p.class);
+    expect(transforms).toEqual([...transforms].sort());
+    expect(listed).toContainEqual({
+      class: 'org.apache.kafka.connect.transforms.TimestampConverter$Key',
+      type: 'transformation',
+      version: '4.3.1',
+    });
+    expect(pluginInfos(plugins, true).every((p) => p.type === 'sink' || p.type === 'source')).toBe(true);
   });
 });

@@ -103,6 +103,10 @@ describe('transforms and predicates: REST compatibility with Apache Kafka Connec
     'InsertHeader',
     `${TRANSFORMS}.predicates.TopicNameMatches`,
     'HasHeaderKey',
+    'DropHeaders',
+    'Filter',
+    `${TRANSFORMS}.TimestampConverter$Key`,
+    'RecordIsTombstone',
   ])("GET /connector-plugins/%s/config answers Java's settings", async (plugin) => {
     const answers = await both('GET', `/connector-plugins/${encodeURIComponent(plugin)}/config`);
     expect(answers.weir.status).toBe(answers.java.status);
@@ -114,7 +118,10 @@ describe('transforms and predicates: REST compatibility with Apache Kafka Connec
       'connector.class': 'FileStreamSink',
       name: 'v',
       topics: 't',
-      transforms: 'route,stamp,drop',
+      transforms: 'route,stamp,drop,headers',
+      // Kafka drops repeated list elements when it configures DropHeaders, not in validate.
+      'transforms.headers.type': 'DropHeaders',
+      'transforms.headers.headers': 'a,a',
       'transforms.route.type': `${TRANSFORMS}.RegexRouter`,
       'transforms.route.regex': '(a',
       'transforms.stamp.type': `${TRANSFORMS}.TimestampConverter$Value`,

@@ -66,6 +66,12 @@ describe('InsertHeader', () => {
       value: [1, 2],
     });
     expect(insert('null')).toEqual({ key: 'h', schema: null, value: null });
+    // As Java: a list whose elements share no schema has an array schema without an element schema.
+    expect(insert('[1,"a"]')).toEqual({
+      key: 'h',
+      schema: { type: 'array', optional: false },
+      value: [1, 'a'],
+    });
   });
 
   it('keeps the headers already there, and a header of the same name', () => {

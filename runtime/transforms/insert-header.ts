@@ -2,7 +2,7 @@
 // Values.parseString types it (1234 an int16, true a boolean, [..] an array, {..} a map).
 import {
   ConfigDef,
-  parseString,
+  parseStringWithPartialSchemas,
   Validators,
   type ConnectRecord,
   type SchemaAndValue,
@@ -34,7 +34,7 @@ export class InsertHeader<R extends ConnectRecord = ConnectRecord> implements Tr
   configure(configs: Readonly<Record<string, string>>): void {
     const config = simpleConfig(this.config(), configs);
     this.header = config['header'] as string;
-    this.literal = parseString(config['value.literal'] as string);
+    this.literal = parseStringWithPartialSchemas(config['value.literal'] as string);
   }
 
   apply(record: R): R {

@@ -5,6 +5,7 @@ import {
   ConfigDef,
   ConfigException,
   ConnectException,
+  copySchemaBasics,
   DataException,
   dateSchema,
   LogicalTypes,
@@ -22,6 +23,11 @@ import { int64Value } from '../api/java-formats.ts';
 import { javaClass, javaClassName, javaSchemaString } from './support/java-types.ts';
 import { NullPointerException } from './support/java-exceptions.ts';
 import { KEY, VALUE, type RecordSide } from './support/record-side.ts';
+import { requireMap, requireStructOrNull } from './support/requirements.ts';
+import {
+  defineReplaceNullWithDefault,
+  REPLACE_NULL_WITH_DEFAULT_CONFIG,
+} from './support/transform-config.ts';
 import { simpleConfig } from './support/simple-config.ts';
 import { MILLIS_PER_DAY } from './support/calendar.ts';
 import { SimpleDateFormat } from './support/simple-date-format.ts';
@@ -93,44 +99,39 @@ export abstract class TimestampConverter<
   private replaceNullWithDefault = true;
 
   config(): ConfigDef {
-    return new ConfigDef()
-      .define('field', {
-        type: 'STRING',
-        defaultValue: '',
-        importance: 'HIGH',
-        documentation: 'The field containing the timestamp, or empty if the entire value is a timestamp',
-      })
-      .define('target.type', {
-        type: 'STRING',
-        validator: Validators.in('string', 'unix', 'Date', 'Time', 'Timestamp'),
-        importance: 'HIGH',
-        documentation: 'The desired timestamp representation: string, unix, Date, Time, or Timestamp',
-      })
-      .define('format', {
-        type: 'STRING',
-        defaultValue: '',
-        importance: 'MEDIUM',
-        documentation:
-          'A SimpleDateFormat-compatible format for the timestamp. Used to generate the output when type=string ' +
-          'or used to parse the input if the input is a string.',
-      })
-      .define('unix.precision', {
-        type: 'STRING',
-        defaultValue: 'milliseconds',
-        validator: Validators.in('nanoseconds', 'microseconds', 'milliseconds', 'seconds'),
-        importance: 'LOW',
-        documentation:
-          'The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. ' +
-          'Used to generate the output when type=unix or used to parse the input if the input is a Long.' +
-          'Note: This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components.',
-      })
-      .define('replace.null.with.default', {
-        type: 'BOOLEAN',
-        defaultValue: true,
-        importance: 'MEDIUM',
-        documentation:
-          'Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.',
-      });
+    return defineReplaceNullWithDefault(
+      new ConfigDef()
+        .define('field', {
+          type: 'STRING',
+          defaultValue: '',
+          importance: 'HIGH',
+          documentation: 'The field containing the timestamp, or empty if the entire value is a timestamp',
+        })
+        .define('target.type', {
+          type: 'STRING',
+          validator: Validators.in('string', 'unix', 'Date', 'Time', 'Timestamp'),
+          importance: 'HIGH',
+          documentation: 'The desired timestamp representation: string, unix, Date, Time, or Timestamp',
+        })
+        .define('format', {
+          type: 'STRING',
+          defaultValue: '',
+          importance: 'MEDIUM',
+          documentation:
+            'A SimpleDateFormat-compatible format for the timestamp. Used to generate the output when type=string ' +
+            'or used to parse the input if the input is a string.',
+        })
+        .define('unix.precision', {
+          type: 'STRING',
+          defaultValue: 'milliseconds',
+          validator: Validators.in('nanoseconds', 'microseconds', 'milliseconds', 'seconds'),
+          importance: 'LOW',
+          documentation:
+            'The desired Unix precision for the timestamp: seconds, milliseconds, microseconds, or nanoseconds. ' +
+            'Used to generate the output when type=unix or used to parse the input if the input is a Long.' +
+            'Note: This SMT will cause precision loss during conversions from, and to, values with sub-millisecond components.',
+        }),
+    );
   }
 
   configure(configs: Readonly<Record<string, string>>): void {
@@ -138,7 +139,7 @@ export abstract class TimestampConverter<
     this.field = config['field'] as string;
     this.type = config['target.type'] as TimestampType;
     this.precision = config['unix.precision'] as Precision;
-    this.replaceNullWithDefault = config['replace.null.with.default'] as boolean;
+    this.replaceNullWithDefault = config[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
     const pattern = config['format'] as string;
     const blank = pattern.trim() === '';
     if (this.type === 'string' && blank) {
@@ -169,15 +170,7 @@ export abstract class TimestampConverter<
       if (value === null || value === undefined || this.field === '') {
         return this.side.with(record, null, this.convert(value ?? null, null));
       }
-      if (
-        !(value instanceof Map) &&
-        (typeof value !== 'object' || Array.isArray(value) || value instanceof Struct)
-      ) {
-        throw new DataException(
-          `Only Map objects supported in absence of schema for [${PURPOSE}], found: ${javaClassName(value)}`,
-        );
-      }
-      const updated = new Map(value instanceof Map ? value : Object.entries(value as object));
+      const updated = new Map(requireMap(value, PURPOSE));
       updated.set(this.field, this.convert(updated.get(this.field) ?? null, null));
       return this.side.with(record, null, updated);
     }
@@ -188,25 +181,13 @@ export abstract class TimestampConverter<
         this.convert(value ?? null, typeFromSchema(schema)),
       );
     }
-    if (value !== null && value !== undefined && !(value instanceof Struct)) {
-      throw new DataException(
-        `Only Struct objects supported for [${PURPOSE}], found: ${javaClassName(value, schema)}`,
-      );
-    }
+    const struct = requireStructOrNull(value, PURPOSE, schema);
     const updatedSchema = this.updatedSchema(schema);
-    return this.side.with(
-      record,
-      updatedSchema,
-      this.convertStruct((value as Struct | null) ?? null, updatedSchema),
-    );
+    return this.side.with(record, updatedSchema, this.convertStruct(struct, updatedSchema));
   }
 
   private updatedSchema(schema: Schema): Schema {
-    const builder = SchemaBuilder.struct();
-    if (schema.name !== undefined) builder.name(schema.name);
-    if (schema.version !== undefined) builder.version(schema.version);
-    if (schema.doc !== undefined) builder.doc(schema.doc);
-    if (schema.parameters !== undefined) builder.parameters({ ...schema.parameters });
+    const builder = copySchemaBasics(schema, SchemaBuilder.struct());
     for (const field of schema.fields ?? []) {
       builder.field(
         field.name,

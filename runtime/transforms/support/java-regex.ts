@@ -181,7 +181,7 @@ function translate(pattern: string): { source: string; flags: string } {
         const rest = pattern.slice(i);
         if (rest.startsWith('(?>')) unsupported(pattern, 'an atomic group (?>…)');
         const opener = /^\(\?(?::|=|!|<=|<!|<[a-zA-Z][a-zA-Z0-9]*>)/.exec(rest);
-        if (!opener) unsupported(pattern, 'an inline flag group such as (?i) after the start of the pattern');
+        if (!opener) unsupported(pattern, 'an inline flag group other than a leading (?i), (?s) or (?m)');
         out += opener[0];
         i += opener[0].length - 1;
         continue;
