@@ -238,6 +238,8 @@ export interface WorkerConfig {
   readonly advertisedPort: number | null;
   readonly topicTrackingEnable: boolean;
   readonly topicTrackingAllowReset: boolean;
+  /** Source tasks create their topics with their connector's topic.creation.* settings. */
+  readonly topicCreationEnable: boolean;
   readonly offsetStorageFileFilename?: string;
   /** Bearer token the REST API requires, or null for an open API. */
   readonly restToken: string | null;
@@ -269,6 +271,7 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, def: 
     advertisedPort: v['rest.advertised.port'] as number | null,
     topicTrackingEnable: v['topic.tracking.enable'] as boolean,
     topicTrackingAllowReset: v['topic.tracking.allow.reset'] as boolean,
+    topicCreationEnable: v['topic.creation.enable'] as boolean,
     offsetStorageFileFilename: (v['offset.storage.file.filename'] as string | undefined) ?? undefined,
     restToken: (v['weir.rest.token'] as string | null) ?? process.env.WEIR_REST_TOKEN ?? null,
     metricsPort: (v['weir.metrics.port'] as number | null) ?? null,

@@ -10,7 +10,9 @@ import type { SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import { offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { createConverters, TransformationChain, type RecordConverters } from './plugins-for-connector.ts';
-import { producerOptions } from './kafka-clients.ts';
+import type { TopicCreationPlan } from '../config/topic-creation.ts';
+import { baseClientOptions, producerOptions } from './kafka-clients.ts';
+import { SourceTopicCreator } from './source-topic-creator.ts';
 import { RecordErrorHandler } from './record-errors.ts';
 import { WorkerTask, type TaskStatusListener } from './worker-task.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
@@ -44,6 +46,8 @@ export interface SourceTaskRunnerOptions {
   initialState: 'RUNNING' | 'PAUSED';
   onTopicUsed: (topic: string) => void;
   metrics: SourceTaskMetrics;
+  /** The connector's topic creation groups; null when its tasks create no topics. */
+  topicCreation: TopicCreationPlan | null;
 }
 
 export class SourceTaskRunner extends WorkerTask {
@@ -64,6 +68,7 @@ export class SourceTaskRunner extends WorkerTask {
   private readonly seenTopics = new Set<string>();
   private lastPartition: OffsetMap | undefined;
   private lastPartitionKey = '';
+  private topicCreator: SourceTopicCreator | undefined;
 
   constructor(options: SourceTaskRunnerOptions) {
     super(options.id, options.taskProps, options.initialState, options.listener, options.log);
@@ -79,6 +84,15 @@ export class SourceTaskRunner extends WorkerTask {
     this.producer = new Producer(
       producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
     );
+    if (this.options.topicCreation) {
+      const admin = baseClientOptions(
+        worker,
+        `connector-adminclient-${id.connector}-${id.task}`,
+        'admin',
+        connectorProps,
+      );
+      this.topicCreator = new SourceTopicCreator(this.options.topicCreation, admin, this.log);
+    }
     const context: SourceTaskContext = {
       configs: () => this.props,
       offsetStorageReader: {
@@ -152,6 +166,8 @@ export class SourceTaskRunner extends WorkerTask {
         this.seenTopics.add(message.topic);
         this.options.onTopicUsed(message.topic);
       }
+      // Each topic is created before its first record is sent (after transforms: a router may rename it).
+      if (this.topicCreator?.required(message.topic)) await this.topicCreator.ensure(message.topic);
     }
     this.inFlight.push(batch);
     if (messages.length === 0) {
@@ -244,6 +260,7 @@ export class SourceTaskRunner extends WorkerTask {
     } finally {
       this.chain?.close();
       await this.producer?.close(true);
+      await this.topicCreator?.close();
     }
   }
 }

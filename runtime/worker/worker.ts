@@ -12,6 +12,7 @@ import {
   type Unresolved,
 } from '../config/config-providers.ts';
 import { sameProps } from '../config/properties.ts';
+import { topicCreationPlan } from '../config/topic-creation.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { traceOf } from '../errors.ts';
 import { logger } from '../logging.ts';
@@ -166,6 +167,8 @@ export class Worker {
     try {
       instance = this.createConnector(props);
       props = this.resolveConfig(props);
+      // Invalid topic.creation.* settings fail a source connector when it starts, as in Java.
+      if (instance.kind === 'source') topicCreationPlan(props, this.config.topicCreationEnable);
     } catch (error) {
       this.metrics.recordConnectorStartup(false);
       this.reportConnector(name, 'FAILED', traceOf(error));
@@ -349,6 +352,7 @@ export class Worker {
               createTask: () => new taskClass() as SourceTask,
               offsets: this.options.offsets,
               metrics: new SourceTaskMetrics(id.connector, id.task),
+              topicCreation: topicCreationPlan(connectorProps, this.config.topicCreationEnable),
             })
           : new SinkTaskRunner({
               ...common,
