@@ -509,6 +509,15 @@ describe('REST compatibility with Apache Kafka Connect (standalone)', () => {
       { 'connector.class': 'FileStreamSource', name: 'v', topic: '' },
       { 'connector.class': 'FileStreamSource', name: 'v', topic: 't' },
       { 'connector.class': 'FileStreamSink', name: 'v' },
+      // Java checks topic.creation.* when the connector starts, not in validate: no errors here.
+      {
+        'connector.class': 'FileStreamSource',
+        name: 'v',
+        topic: 't',
+        'topic.creation.groups': 'a,b',
+        'topic.creation.default.partitions': '0',
+        'topic.creation.a.include': 'x(',
+      },
     ]) {
       const plugin = config['connector.class'];
       const label = `PUT /connector-plugins/${plugin}/config/validate ${JSON.stringify(config)}`;
