@@ -233,15 +233,20 @@ export function sinkConnectorConfigDef(): ConfigDef {
     });
 }
 
+export const EXACTLY_ONCE_GROUP = 'Exactly Once Support';
+
 export function sourceConnectorConfigDef(): ConfigDef {
+  // Java numbers the source settings on one counter across their groups.
   return connectorConfigDef()
     .define('topic.creation.groups', {
       type: 'LIST',
       defaultValue: '',
+      validator: aliasesValidator('topic.creation.groups'),
       importance: 'LOW',
-      documentation: 'Groups of topic creation settings.',
+      documentation: 'Groups of configurations for topics created by source connectors',
       group: 'Topic Creation',
       orderInGroup: 1,
+      width: 'LONG',
       displayName: 'Topic Creation Groups',
     })
     .define('exactly.once.support', {
@@ -249,9 +254,11 @@ export function sourceConnectorConfigDef(): ConfigDef {
       defaultValue: 'requested',
       validator: Validators.inIgnoreCase('requested', 'required'),
       importance: 'MEDIUM',
-      documentation: 'Whether the connector must support exactly-once delivery.',
-      group: 'Exactly Once Support',
-      orderInGroup: 1,
+      documentation:
+        'Permitted values are requested, required. If set to "required", forces a preflight check for the connector to ensure that it can provide exactly-once semantics with the given configuration; requests to create or validate the connector fail if the worker does not have exactly-once source support enabled.',
+      group: EXACTLY_ONCE_GROUP,
+      orderInGroup: 2,
+      width: 'SHORT',
       displayName: 'Exactly once support',
     })
     .define('transaction.boundary', {
@@ -259,18 +266,39 @@ export function sourceConnectorConfigDef(): ConfigDef {
       defaultValue: 'poll',
       validator: Validators.inIgnoreCase('poll', 'interval', 'connector'),
       importance: 'MEDIUM',
-      documentation: 'How transactions are delimited for exactly-once sources.',
-      group: 'Exactly Once Support',
-      orderInGroup: 2,
+      documentation:
+        "Permitted values are: poll, interval, connector. If set to 'poll', a new producer transaction will be started and committed for every batch of records that each task from this connector provides to Connect. If set to 'connector', relies on connector-defined transaction boundaries. If set to 'interval', commits transactions only after a user-defined time interval has passed.",
+      group: EXACTLY_ONCE_GROUP,
+      orderInGroup: 3,
+      width: 'SHORT',
       displayName: 'Transaction Boundary',
+    })
+    .define('transaction.boundary.interval.ms', {
+      type: 'LONG',
+      defaultValue: null,
+      validator: (name, value) => {
+        if (value !== null) Validators.atLeast(0)(name, value);
+      },
+      importance: 'LOW',
+      documentation:
+        "If 'transaction.boundary' is set to 'interval', determines the interval for producer transaction commits by connector tasks. If unset, defaults to the value of the worker-level 'offset.flush.interval.ms' property. It has no effect if a different transaction.boundary is specified.",
+      group: EXACTLY_ONCE_GROUP,
+      orderInGroup: 4,
+      width: 'SHORT',
+      displayName: 'Transaction boundary interval',
     })
     .define('offsets.storage.topic', {
       type: 'STRING',
       defaultValue: null,
+      validator: (name, value) => {
+        if (value !== null) Validators.nonEmptyString()(name, value);
+      },
       importance: 'LOW',
-      documentation: 'A separate offsets topic for this connector.',
-      group: 'Offsets',
+      documentation:
+        "The name of a separate offsets topic to use for this connector. If empty or not specified, the worker's global offsets topic name will be used. Only applicable in distributed mode.",
+      group: 'offsets.topic',
       orderInGroup: 1,
+      width: 'LONG',
       displayName: 'Offsets topic',
     });
 }

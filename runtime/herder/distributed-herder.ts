@@ -39,6 +39,7 @@ import type { KafkaStatusStore } from '../storage/kafka-status-store.ts';
 import { baseClientOptions } from '../worker/kafka-clients.ts';
 import type { SecurityOptions } from '../worker/kafka-security.ts';
 import { Worker } from '../worker/worker.ts';
+import type { ExactlyOnceMode } from './exactly-once-validation.ts';
 import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
 import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
 import { buildStatus, restartPlan } from './status.ts';
@@ -330,7 +331,20 @@ export class DistributedHerder implements Herder {
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
     const resolved = this.worker.resolveConfig(config, 'keep');
-    return validateWithHint(this.o.plugins, pluginHint, resolved, this.o.config.clientOverridePolicy);
+    return validateWithHint(
+      this.o.plugins,
+      pluginHint,
+      resolved,
+      this.o.config.clientOverridePolicy,
+      this.exactlyOnceMode(),
+    );
+  }
+
+  private exactlyOnceMode(): ExactlyOnceMode {
+    return {
+      mode: 'distributed',
+      sourceSupportEnabled: this.o.distributed.exactlyOnceSourceSupport === 'enabled',
+    };
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
@@ -355,7 +369,8 @@ export class DistributedHerder implements Herder {
     const full = { ...config, name };
     // Validated with its placeholders resolved, as Java validates; stored as written.
     const resolved = this.worker.resolveConfig(full, 'keep');
-    assertValid(await validateConnectorConfig(this.o.plugins, resolved, this.o.config.clientOverridePolicy));
+    const policy = this.o.config.clientOverridePolicy;
+    assertValid(await validateConnectorConfig(this.o.plugins, resolved, policy, this.exactlyOnceMode()));
     await this.o.configs.putConnectorConfig(name, full, exists ? undefined : options.initialState);
     await this.o.configs.readToEnd();
     return { created: !exists, info: await this.connectorInfo(name) };

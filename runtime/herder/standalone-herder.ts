@@ -143,6 +143,7 @@ export class StandaloneHerder implements Herder {
         this.options.plugins,
         this.worker.resolveConfig(full, 'keep'),
         this.options.config.clientOverridePolicy,
+        { mode: 'standalone' },
       );
       assertValid(validation);
       const type = (this.worker.createConnector(full) as Connector).kind;
@@ -406,6 +407,7 @@ export class StandaloneHerder implements Herder {
       pluginHint,
       this.worker.resolveConfig(config, 'keep'),
       this.options.config.clientOverridePolicy,
+      { mode: 'standalone' },
     );
   }
 

@@ -20,6 +20,7 @@ import { badRequest, WeirError } from '../errors.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
 import { splitList } from '../worker/plugins-for-connector.ts';
+import { checkExactlyOnce, type ExactlyOnceMode } from './exactly-once-validation.ts';
 
 export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
   return {
@@ -171,6 +172,7 @@ export async function validateConnectorConfig(
   plugins: PluginRegistry,
   config: Record<string, string>,
   policy: ClientOverridePolicy,
+  exactlyOnce: ExactlyOnceMode = { mode: 'standalone' },
 ): Promise<ConfigInfos> {
   const className = config['connector.class']?.trim();
   if (!className) {
@@ -183,7 +185,9 @@ export async function validateConnectorConfig(
   const frameworkDef = connector.kind === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
   const ownDef = configDefOf(connector);
   const results = new Map<string, { key: ConfigKey; value: ConfigValue }>();
-  for (const [name, value] of frameworkDef.validateAll(config))
+  const framework = frameworkDef.validateAll(config);
+  if (connector.kind === 'source') await checkExactlyOnce(connector, config, framework, exactlyOnce);
+  for (const [name, value] of framework)
     results.set(name, { key: frameworkDef.key(name) as ConfigKey, value });
   let ownValues: ConfigValue[];
   try {
@@ -261,10 +265,11 @@ export function validateWithHint(
   pluginHint: string | null,
   config: Record<string, string>,
   policy: ClientOverridePolicy,
+  exactlyOnce: ExactlyOnceMode,
 ): Promise<ConfigInfos> {
   const withClass =
     pluginHint && !config['connector.class'] ? { ...config, 'connector.class': pluginHint } : config;
-  return validateConnectorConfig(plugins, withClass, policy);
+  return validateConnectorConfig(plugins, withClass, policy, exactlyOnce);
 }
 
 /** GET /connector-plugins: every plugin, or connectors only, sorted by class. */

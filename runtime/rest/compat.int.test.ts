@@ -10,8 +10,8 @@
 // - FileStreamSource refuses a `topic` with a comma when the connector is created (400); Java accepts
 //   it and runs.
 // Known gaps, left to their owners and listed in KNOWN_* below (a new gap fails the test):
-// - the framework's connector settings lack Kafka 4.1's `*.plugin.version` keys (KIP-891) and
-//   `transaction.boundary.interval.ms`, and their widths, defaults and recommended values differ
+// - the framework's connector settings lack Kafka 4.1's `*.plugin.version` keys (KIP-891), and
+//   their widths, defaults and recommended values differ
 //   (runtime/config/connector-config.ts);
 // - validate shows key/value/header.converter with the worker's converters as default and value in
 //   Java, null in Weir (runtime/herder/validation.ts).
@@ -43,7 +43,6 @@ const KNOWN_MISSING_SETTINGS = new Set([
   'key.converter.plugin.version',
   'value.converter.plugin.version',
   'header.converter.plugin.version',
-  'transaction.boundary.interval.ms',
 ]);
 
 /**
