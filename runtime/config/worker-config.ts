@@ -188,17 +188,7 @@ export function distributedWorkerConfigDef(): ConfigDef {
     .define(EXACTLY_ONCE_SOURCE_SUPPORT, {
       type: 'STRING',
       defaultValue: 'disabled',
-      validator: Validators.compose(
-        Validators.inIgnoreCase('disabled', 'preparing', 'enabled'),
-        (name, value) => {
-          if (String(value).toLowerCase() !== 'disabled')
-            invalid(
-              name,
-              value,
-              'Weir does not support exactly-once source connectors yet; set exactly.once.source.support=disabled (the default)',
-            );
-        },
-      ),
+      validator: Validators.inIgnoreCase('disabled', 'preparing', 'enabled'),
       importance: 'HIGH',
       documentation:
         "Whether to enable exactly-once support for source connectors in the cluster by using transactions to write source records and their source offsets, and by proactively fencing out old task generations before bringing up new ones. To enable it on an existing cluster, first update every worker to 'preparing', then to 'enabled'.",

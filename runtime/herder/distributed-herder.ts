@@ -40,6 +40,7 @@ import { baseClientOptions } from '../worker/kafka-clients.ts';
 import type { SecurityOptions } from '../worker/kafka-security.ts';
 import { Worker } from '../worker/worker.ts';
 import type { ExactlyOnceMode } from './exactly-once-validation.ts';
+import { exactlyOnceSupport, type ZombieFencing } from './zombie-fencing.ts';
 import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
 import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
 import { buildStatus, restartPlan } from './status.ts';
@@ -77,10 +78,20 @@ export class DistributedHerder implements Herder {
   private keyTimer: NodeJS.Timeout | undefined;
   private readonly rebalances: RebalanceMetrics | undefined;
   private readonly log = logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
+  private readonly fencing: ZombieFencing;
 
   constructor(options: DistributedHerderOptions) {
     this.o = options;
+    const eos = exactlyOnceSupport({
+      ...options,
+      isSource: (props) => this.worker.createConnector(props).kind === 'source',
+      isLeader: () => this.member.isLeader,
+      leaderUrl: () => this.member.leaderUrl,
+      log: this.log,
+    });
+    this.fencing = eos.fencing;
     this.worker = new Worker({
+      exactlyOnce: eos.worker,
       workerId: options.workerId,
       config: options.config,
       plugins: options.plugins,
@@ -475,6 +486,12 @@ export class DistributedHerder implements Herder {
     const configs = JSON.parse(body) as Props[];
     if (!Array.isArray(configs)) throw badRequest('task configs must be a JSON array of objects');
     await this.o.configs.putTaskConfigs(name, configs);
+  }
+
+  /** Internal: zombie fencing asked by another worker's exactly-once task (signed, empty body). */
+  async fenceZombies(name: string, signature?: string, algorithm?: string): Promise<void> {
+    this.requireLeader('Fencing zombie source tasks');
+    await this.fencing.fenceSigned(name, signature, algorithm);
   }
 
   async workers(): Promise<ClusterWorker[]> {

@@ -3,7 +3,14 @@
 // offsets are flushed to the offset store every offset.flush.interval.ms and when the task stops.
 import { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
-import type { OffsetMap, Props, SourceRecord, SourceTask, SourceTaskContext } from '../api/index.ts';
+import type {
+  OffsetMap,
+  Props,
+  SourceRecord,
+  SourceTask,
+  SourceTaskContext,
+  TransactionContext,
+} from '../api/index.ts';
 import { RetriableException } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import type { SourceTaskMetrics } from '../metrics/task-metrics.ts';
@@ -17,7 +24,7 @@ import { RecordErrorHandler } from './record-errors.ts';
 import { WorkerTask, type TaskStatusListener } from './worker-task.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 
-type RawMessage = {
+export type RawMessage = {
   topic: string;
   partition?: number;
   key?: Buffer;
@@ -52,9 +59,9 @@ export interface SourceTaskRunnerOptions {
 
 export class SourceTaskRunner extends WorkerTask {
   readonly metrics: SourceTaskMetrics;
-  private readonly options: SourceTaskRunnerOptions;
-  private task: SourceTask | undefined;
-  private producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  protected readonly options: SourceTaskRunnerOptions;
+  protected task: SourceTask | undefined;
+  protected producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
   private converters: RecordConverters | undefined;
   private chain: TransformationChain<SourceRecord> | undefined;
   private errors: RecordErrorHandler | undefined;
@@ -81,9 +88,7 @@ export class SourceTaskRunner extends WorkerTask {
     this.converters = createConverters(connectorProps, worker, plugins);
     this.chain = TransformationChain.fromConfig<SourceRecord>(connectorProps, plugins);
     this.errors = new RecordErrorHandler(connectorProps, this.log, this.metrics.errors);
-    this.producer = new Producer(
-      producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
-    );
+    this.producer = await this.createProducer();
     if (this.options.topicCreation) {
       const admin = baseClientOptions(
         worker,
@@ -94,6 +99,7 @@ export class SourceTaskRunner extends WorkerTask {
       this.topicCreator = new SourceTopicCreator(this.options.topicCreation, admin, this.log);
     }
     const context: SourceTaskContext = {
+      transactionContext: () => this.transactionContext(),
       configs: () => this.props,
       offsetStorageReader: {
         offset: async (partition) => (await offsets.get(id.connector, [partition]))[0] ?? null,
@@ -111,6 +117,21 @@ export class SourceTaskRunner extends WorkerTask {
       worker.offsetFlushIntervalMs,
     );
   }
+
+  /** The task's producer (exactly-once tasks: a transactional one, its id fenced before the task starts). */
+  protected async createProducer(): Promise<Producer<Buffer, Buffer, Buffer, Buffer>> {
+    const { worker, connectorProps, id } = this.options;
+    return new Producer(
+      producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
+    );
+  }
+
+  protected transactionContext(): TransactionContext | null {
+    return null;
+  }
+
+  /** Called after every poll, with records or without (exactly-once tasks commit by interval here). */
+  protected async afterPoll(): Promise<void> {}
 
   protected async execute(): Promise<void> {
     const task = this.task as SourceTask;
@@ -131,17 +152,36 @@ export class SourceTaskRunner extends WorkerTask {
         }
         throw error;
       }
-      if (!records) continue;
-      this.metrics.recordPoll(records.length, performance.now() - pollStarted);
-      if (records.length === 0) continue;
-      await this.send(records);
+      if (records) this.metrics.recordPoll(records.length, performance.now() - pollStarted);
+      if (records && records.length > 0) await this.send(records);
+      await this.afterPoll();
     }
   }
 
-  private async send(records: SourceRecord[]): Promise<void> {
-    const converters = this.converters as RecordConverters;
-    const chain = this.chain as TransformationChain<SourceRecord>;
+  /**
+   * A record transformed and converted (null: dropped by a transform or an error tolerated), its
+   * topic tracked and created if need be.
+   */
+  protected async toMessage(record: SourceRecord): Promise<RawMessage | null> {
     const errors = this.errors as RecordErrorHandler;
+    const transformed = errors.run('TRANSFORMATION', record, () =>
+      (this.chain as TransformationChain<SourceRecord>).apply(record),
+    );
+    if (transformed === null || transformed === undefined) return null;
+    const message = errors.run('CONVERTER', transformed, () =>
+      toMessage(transformed, this.converters as RecordConverters),
+    );
+    if (!message) return null;
+    if (!this.seenTopics.has(message.topic)) {
+      this.seenTopics.add(message.topic);
+      this.options.onTopicUsed(message.topic);
+    }
+    // Each topic is created before its first record is sent (after transforms: a router may rename it).
+    if (this.topicCreator?.required(message.topic)) await this.topicCreator.ensure(message.topic);
+    return message;
+  }
+
+  protected async send(records: SourceRecord[]): Promise<void> {
     // Wait for a free in-flight slot before converting, so a waiting batch holds only its source
     // records, not their converted copies too (less memory, and less of it promoted to V8's old space).
     // A failed send never frees its slot: stop waiting and fail, as execute() does.
@@ -157,17 +197,8 @@ export class SourceTaskRunner extends WorkerTask {
           offset: record.sourceOffset,
         });
       }
-      const transformed = errors.run('TRANSFORMATION', record, () => chain.apply(record));
-      if (transformed === null || transformed === undefined) continue;
-      const message = errors.run('CONVERTER', transformed, () => toMessage(transformed, converters));
-      if (!message) continue;
-      messages.push(message);
-      if (!this.seenTopics.has(message.topic)) {
-        this.seenTopics.add(message.topic);
-        this.options.onTopicUsed(message.topic);
-      }
-      // Each topic is created before its first record is sent (after transforms: a router may rename it).
-      if (this.topicCreator?.required(message.topic)) await this.topicCreator.ensure(message.topic);
+      const message = await this.toMessage(record);
+      if (message) messages.push(message);
     }
     this.inFlight.push(batch);
     if (messages.length === 0) {
@@ -196,7 +227,7 @@ export class SourceTaskRunner extends WorkerTask {
    * offsetKey() for a record's source partition. Tasks usually return the same partition object for
    * every record (FileStreamSource does), so the last key is reused rather than serialised per record.
    */
-  private offsetKeyOf(partition: OffsetMap): string {
+  protected offsetKeyOf(partition: OffsetMap): string {
     if (partition !== this.lastPartition) {
       this.lastPartition = partition;
       this.lastPartitionKey = offsetKey(this.id.connector, partition);
@@ -214,6 +245,9 @@ export class SourceTaskRunner extends WorkerTask {
   }
 
   /** Writes acknowledged offsets to the offset store, then tells the task they are committed. */
+  /** Exactly-once tasks end their open transaction here: committed, unless the task failed. */
+  protected async closeTransaction(): Promise<void> {}
+
   private flushOffsets(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.committable.size === 0) return;
@@ -254,6 +288,7 @@ export class SourceTaskRunner extends WorkerTask {
 
   protected async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    await this.closeTransaction();
     await this.awaitInFlight(this.options.worker.offsetFlushTimeoutMs);
     try {
       await this.flushOffsets();

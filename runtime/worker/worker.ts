@@ -23,7 +23,8 @@ import type { ConnectorState, TargetState } from '../rest/types.ts';
 import type { OffsetStore } from '../storage/offset-store.ts';
 import type { StatusStore, TaskId } from '../storage/status-store.ts';
 import { SinkTaskRunner } from './sink-task-runner.ts';
-import { SourceTaskRunner } from './source-task-runner.ts';
+import { ExactlyOnceSourceTaskRunner, type ExactlyOnceOptions } from './exactly-once-source-task-runner.ts';
+import { SourceTaskRunner, type SourceTaskRunnerOptions } from './source-task-runner.ts';
 import type { WorkerTask } from './worker-task.ts';
 
 export interface WorkerOptions {
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   generation?: () => number;
   /** Where the worker reports connector and task metrics; a private registry when absent. */
   metrics?: ConnectMetrics;
+  /** With exactly.once.source.support=enabled: source tasks run transactions. */
+  exactlyOnce?: ExactlyOnceOptions;
 }
 
 interface RunningConnector {
@@ -345,15 +348,19 @@ export class Worker {
           if (this.config.topicTrackingEnable) statuses.putTopic(id.connector, topic);
         },
       };
+      const source = (): SourceTaskRunnerOptions => ({
+        ...common,
+        createTask: () => new taskClass() as SourceTask,
+        offsets: this.options.offsets,
+        metrics: new SourceTaskMetrics(id.connector, id.task),
+        topicCreation: topicCreationPlan(connectorProps, this.config.topicCreationEnable),
+      });
+      const exactlyOnce = this.options.exactlyOnce;
       runner =
         plugin.kind === 'source'
-          ? new SourceTaskRunner({
-              ...common,
-              createTask: () => new taskClass() as SourceTask,
-              offsets: this.options.offsets,
-              metrics: new SourceTaskMetrics(id.connector, id.task),
-              topicCreation: topicCreationPlan(connectorProps, this.config.topicCreationEnable),
-            })
+          ? exactlyOnce
+            ? new ExactlyOnceSourceTaskRunner(source(), exactlyOnce)
+            : new SourceTaskRunner(source())
           : new SinkTaskRunner({
               ...common,
               createTask: () => new taskClass() as SinkTask,
