@@ -198,7 +198,12 @@ export class DistributedHerder implements Herder {
       },
       `Joined group at generation ${generation}${isLeader ? ' as leader' : ''}: ${assignment.connectors.length} connector(s), ${assignment.tasks.length} task(s); delay ${assignment.delay} ms`,
     );
+    // With exactly-once source support the leader writes configs in transactions: claiming fences a former leader.
+    if (!isLeader) void this.o.configs.relinquishWritePrivileges();
     if (isLeader) {
+      await this.o.configs
+        .claimWritePrivileges()
+        .catch((error: unknown) => this.log.error({ err: error }, 'Could not claim the config topic'));
       void this.rotateSessionKey();
       // Previous processes of workers restarted in place: their work has moved; the group need not wait for them.
       const replaced = this.leaderAssignment.takeReplaced();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committedBatches, type FetchedBatch } from './committed-batches.ts';
+import { committedBatches, unfilteredRecords, type FetchedBatch } from './committed-batches.ts';
 
 const marker = (type: number) => {
   const key = Buffer.alloc(4);
@@ -44,5 +44,32 @@ describe('committedBatches', () => {
   it('keeps everything but markers without aborted transactions', () => {
     const keep = committedBatches(null);
     expect([data(0n, 3n), control(2n, 3n, 1)].filter(keep).map((b) => b.firstOffset)).toEqual([0n]);
+  });
+});
+
+describe('unfilteredRecords', () => {
+  it('replaces a partition with aborted transactions by its unfiltered batches, up to where the answer reached', async () => {
+    const refetched = [data(0n, 7n), control(2n, 7n, 0), data(3n, 7n), control(5n, 7n, 1), data(6n, 7n)];
+    // The client dropped the committed batch at 3 (and the answer ended at the commit marker at 5).
+    const partition = {
+      partitionIndex: 0,
+      lastStableOffset: 8n,
+      abortedTransactions: [{ producerId: 7n, firstOffset: 0n }],
+      records: [control(2n, 7n, 0), control(5n, 7n, 1)],
+    };
+    await unfilteredRecords(partition, async () => refetched);
+    const keep = committedBatches(partition.abortedTransactions);
+    expect(partition.records.filter(keep).map((b) => b.firstOffset)).toEqual([3n]);
+  });
+
+  it('leaves a partition without aborted transactions as it is', async () => {
+    const partition = {
+      partitionIndex: 0,
+      lastStableOffset: 3n,
+      abortedTransactions: [],
+      records: [data(0n, 7n)],
+    };
+    await unfilteredRecords(partition, () => Promise.reject(new Error('not fetched again')));
+    expect(partition.records).toHaveLength(1);
   });
 });

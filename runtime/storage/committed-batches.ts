@@ -45,3 +45,33 @@ export function committedBatches(
     return !control;
   };
 }
+
+/** A fetched partition, as in a Fetch response. */
+export interface FetchedPartition<B extends FetchedBatch> {
+  readonly partitionIndex: number;
+  readonly lastStableOffset: bigint;
+  readonly abortedTransactions: readonly AbortedTransaction[] | null;
+  records?: B[] | null;
+}
+
+/**
+ * The client library filters read_committed responses itself, wrongly where a producer has more than
+ * one aborted transaction in a response: it then also drops that producer's committed batches in
+ * between. So a partition that comes back with aborted transactions is fetched again read_uncommitted
+ * from the same offset (`refetch`), and its batches up to where the read_committed answer reached
+ * (never past the last stable offset) replace the filtered ones; committedBatches() then applies
+ * Java's filtering with the broker's list of aborted transactions, which covers that range.
+ */
+export async function unfilteredRecords<B extends FetchedBatch>(
+  partition: FetchedPartition<B>,
+  refetch: (partition: number) => Promise<B[]>,
+): Promise<void> {
+  const batches = partition.records ?? [];
+  const last = batches.at(-1);
+  if ((partition.abortedTransactions ?? []).length === 0 || !last) return;
+  const reached = last.firstOffset + BigInt(last.lastOffsetDelta) + 1n;
+  const cap = reached < partition.lastStableOffset ? reached : partition.lastStableOffset;
+  partition.records = (await refetch(partition.partitionIndex)).filter(
+    (batch) => batch.firstOffset + BigInt(batch.lastOffsetDelta) < cap,
+  );
+}

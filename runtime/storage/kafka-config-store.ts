@@ -24,6 +24,7 @@ import { WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { TargetState } from '../rest/types.ts';
 import type { KafkaLog } from './kafka-log.ts';
+import { FencableConfigWriter } from './fencable-config-writer.ts';
 import { startStoreLog, type KafkaStoreOptions } from './kafka-log.ts';
 
 export const DEFAULT_CONFIG_TOPIC = 'connect-configs';
@@ -331,8 +332,22 @@ export class KafkaConfigStore {
   private kafkaLog: KafkaLog | undefined;
   private started = false;
 
-  constructor(options: KafkaStoreOptions) {
+  /** With exactly-once source support (preparing, enabled): the leader's transactional writer. */
+  private readonly fencable: FencableConfigWriter | undefined;
+
+  constructor(options: KafkaStoreOptions & { readonly leaderTransactionalId?: string }) {
     this.options = options;
+    if (options.leaderTransactionalId)
+      this.fencable = new FencableConfigWriter(options.client, this.topic, options.leaderTransactionalId);
+  }
+
+  /** The leader claims the config topic (fencing a former leader) when it uses a transactional writer. */
+  async claimWritePrivileges(): Promise<void> {
+    await this.fencable?.claim();
+  }
+
+  async relinquishWritePrivileges(): Promise<void> {
+    await this.fencable?.relinquish();
   }
 
   get topic(): string {
@@ -363,6 +378,7 @@ export class KafkaConfigStore {
 
   async stop(): Promise<void> {
     this.started = false;
+    await this.fencable?.relinquish();
     await this.kafkaLog?.stop();
     this.kafkaLog = undefined;
   }
@@ -383,24 +399,27 @@ export class KafkaConfigStore {
 
   /** Writes the target state first when given (a new connector's initial state), then the config. */
   async putConnectorConfig(name: string, props: Props, targetState?: TargetState): Promise<void> {
-    const writes = [];
-    if (targetState) writes.push(this.send(targetStateKey(name), encodeTargetState(targetState)));
-    writes.push(this.send(connectorKey(name), encodeConfig(props)));
-    await Promise.all(writes);
+    const records: [string, Buffer | null][] = [];
+    if (targetState) records.push([targetStateKey(name), encodeTargetState(targetState)]);
+    records.push([connectorKey(name), encodeConfig(props)]);
+    await this.sendPrivileged(records);
     await this.readToEnd();
   }
 
   /** Tombstones for the connector's config and target state; its task records are left to compaction. */
   async removeConnectorConfig(name: string): Promise<void> {
-    await Promise.all([this.send(connectorKey(name), null), this.send(targetStateKey(name), null)]);
+    await this.sendPrivileged([
+      [connectorKey(name), null],
+      [targetStateKey(name), null],
+    ]);
     await this.readToEnd();
   }
 
   /** One record per task, then the commit that makes them visible together. */
   async putTaskConfigs(name: string, configs: readonly Props[]): Promise<void> {
     await this.readToEnd();
-    await Promise.all(configs.map((props, i) => this.send(taskKey(name, i), encodeConfig(props))));
-    await this.send(commitKey(name), encodeCommit(configs.length));
+    await this.sendPrivileged(configs.map((props, i) => [taskKey(name, i), encodeConfig(props)]));
+    await this.sendPrivileged([[commitKey(name), encodeCommit(configs.length)]]);
     await this.readToEnd();
   }
 
@@ -409,12 +428,12 @@ export class KafkaConfigStore {
   }
 
   async putSessionKey(key: SessionKey): Promise<void> {
-    await this.send(SESSION_KEY, encodeSessionKey(key));
+    await this.sendPrivileged([[SESSION_KEY, encodeSessionKey(key)]]);
     await this.readToEnd();
   }
 
   async putRestartRequest(name: string, request: RestartRequest): Promise<void> {
-    await this.send(restartKey(name), encodeRestart(request));
+    await this.sendPrivileged([[restartKey(name), encodeRestart(request)]]);
     await this.readToEnd();
   }
 
@@ -426,7 +445,7 @@ export class KafkaConfigStore {
 
   /** Records that the connector's tasks before this count are fenced (exactly-once sources). */
   async putTaskCountRecord(name: string, taskCount: number): Promise<void> {
-    await this.send(taskCountKey(name), encodeTaskCount(taskCount));
+    await this.sendPrivileged([[taskCountKey(name), encodeTaskCount(taskCount)]]);
     await this.readToEnd();
   }
 
@@ -444,6 +463,12 @@ export class KafkaConfigStore {
 
   private async send(key: string, value: Buffer | null): Promise<void> {
     await this.writer().send(Buffer.from(key), value);
+  }
+
+  /** The leader's writes: in one transaction with a fencable writer, else each acknowledged. */
+  private async sendPrivileged(records: readonly [string, Buffer | null][]): Promise<void> {
+    if (this.fencable) await this.fencable.send(records);
+    else await Promise.all(records.map(([key, value]) => this.send(key, value)));
   }
 
   private notify(update: ConfigUpdate): void {

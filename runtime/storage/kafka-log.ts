@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import { WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { ClientBase } from '../worker/kafka-clients.ts';
-import { committedBatches } from './committed-batches.ts';
+import { committedBatches, unfilteredRecords } from './committed-batches.ts';
 import { ensureTopic, type TopicSpec } from './topic-admin.ts';
 
 /** Logs read committed data only (Java: isolation.level=read_committed), so transactional writes count once committed. */
@@ -103,6 +103,8 @@ export class KafkaLog {
   private readonly options: KafkaLogOptions;
   private readonly log: Logger;
   private consumer: Consumer | undefined;
+  /** Fetches read_uncommitted, where the client's own read_committed filtering went wrong (its own fetch sessions). */
+  private rawConsumer: Consumer | undefined;
   private producer: Producer | undefined;
   private topicId = '';
   private positions: bigint[] = [];
@@ -188,7 +190,12 @@ export class KafkaLog {
     for (const waiter of this.waiters.splice(0)) {
       waiter.reject(new WeirError('WEIR_NOT_READY', `the log of topic ${this.topic} was stopped`));
     }
-    await Promise.allSettled([this.producer?.close(), this.consumer?.close(true)]);
+    await Promise.allSettled([
+      this.producer?.close(),
+      this.consumer?.close(true),
+      this.rawConsumer?.close(true),
+    ]);
+    this.rawConsumer = undefined;
     await Promise.allSettled([this.metadataLoop, ...this.nodeLoops.values()]);
     this.consumer = undefined;
     this.producer = undefined;
@@ -307,6 +314,10 @@ export class KafkaLog {
           ],
         });
         if (this.stopped) return;
+        for (const topic of response.responses)
+          for (const fetched of topic.partitions)
+            await unfilteredRecords(fetched, (partition) => this.fetchUncommitted(node, partition));
+        if (this.stopped) return;
         this.deliver(response, new Set(partitions));
       } catch (error) {
         if (this.stopped) return;
@@ -318,6 +329,39 @@ export class KafkaLog {
       }
       this.settleWaiters();
     }
+  }
+
+  private async fetchUncommitted(node: number, partition: number) {
+    this.rawConsumer ??= new Consumer({
+      ...this.options.client,
+      clientId: `${this.options.client.clientId}-raw`,
+      groupId: `${this.options.client.clientId}-unused`,
+    });
+    const response = await this.rawConsumer.fetch({
+      node,
+      isolationLevel: 0,
+      maxWaitTime: 0,
+      minBytes: 1,
+      maxBytes: 16 * 1024 * 1024,
+      topics: [
+        {
+          topicId: this.topicId,
+          partitions: [
+            {
+              partition,
+              fetchOffset: this.positions[partition]!,
+              currentLeaderEpoch: -1,
+              lastFetchedEpoch: -1,
+              partitionMaxBytes: 4 * 1024 * 1024,
+            },
+          ],
+        },
+      ],
+    });
+    return (
+      response.responses.flatMap((t) => t.partitions).find((p) => p.partitionIndex === partition)?.records ??
+      []
+    );
   }
 
   private deliver(response: FetchResponse, requested: Set<number>): void {

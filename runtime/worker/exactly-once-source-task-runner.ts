@@ -13,7 +13,7 @@ import { Producer } from '@platformatic/kafka';
 import type { SourceRecord, TransactionContext } from '../api/index.ts';
 import type { OffsetEntry } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
-import { producerOptions } from './kafka-clients.ts';
+import { clientSettings, producerOptions } from './kafka-clients.ts';
 import { SourceTaskRunner, type RawMessage, type SourceTaskRunnerOptions } from './source-task-runner.ts';
 
 export type TransactionBoundary = 'poll' | 'interval' | 'connector';
@@ -43,6 +43,11 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
   /** The latest offset of each source partition of the open transaction. */
   private offsets = new Map<string, OffsetEntry>();
   private nextIntervalCommit = 0;
+  /**
+   * A transactional call failed: the transaction may be aborted or this producer fenced, and nothing
+   * may be sent or committed on it any more (the client would fall back to a non-transactional send).
+   */
+  private broken = false;
   /** Connector-defined boundaries: after this batch, or right after these records. */
   private batchRequest: Request | undefined;
   private readonly recordRequests = new Map<SourceRecord, Request>();
@@ -60,8 +65,11 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
     const { worker, connectorProps, id } = this.options;
     await this.exactlyOnce.preflight(id);
     const transactionalId = taskTransactionalId(this.exactlyOnce.groupId, id);
+    const options = producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`);
     const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
-      ...producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
+      ...options,
+      // The client's timeout is also the transaction timeout it asks for: Java's transaction.timeout.ms.
+      timeout: Number(clientSettings(worker, 'producer', connectorProps)['transaction.timeout.ms'] ?? 60_000),
       acks: -1,
       idempotent: true,
       transactionalId,
@@ -123,8 +131,8 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
   }
 
   protected override async closeTransaction(): Promise<void> {
-    if (this.hasFailed) {
-      await this.transaction?.abort().catch(() => undefined);
+    if (this.hasFailed || this.broken) {
+      if (!this.broken) await this.transaction?.abort().catch(() => undefined);
       this.transaction = undefined;
       return;
     }
@@ -133,15 +141,33 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
   }
 
   private async begin(): Promise<Transaction> {
-    this.transaction ??= await (this.producer as Producer<Buffer, Buffer, Buffer, Buffer>).beginTransaction();
+    if (this.broken) throw new Error('the transaction failed earlier: nothing more is sent with it');
+    const producer = this.producer as Producer<Buffer, Buffer, Buffer, Buffer>;
+    this.transaction ??= await this.guard(() => producer.beginTransaction());
+    // The client's own transaction must still be this one (a fenced client drops it).
+    if (producer.transaction !== this.transaction) {
+      this.broken = true;
+      throw new Error('the producer is no longer in this transaction (fenced?)');
+    }
     return this.transaction;
+  }
+
+  /** Runs a transactional call; a failure breaks the transaction for good. */
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      this.broken = true;
+      throw error;
+    }
   }
 
   private async sendMessages(): Promise<void> {
     if (this.messages.length === 0) return;
     const messages = this.messages;
     this.messages = [];
-    await (await this.begin()).send({ messages });
+    const transaction = await this.begin();
+    await this.guard(() => transaction.send({ messages }));
   }
 
   /** Commits the open transaction with the offsets of its records, or aborts it and drops them. */
@@ -149,19 +175,23 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
     if (request === 'abort') {
       this.messages = [];
       this.offsets.clear();
-      await this.transaction?.abort();
+      const transaction = this.transaction;
       this.transaction = undefined;
+      if (transaction) await this.guard(() => transaction.abort());
       return;
     }
     await this.sendMessages();
     if (this.offsets.size > 0) {
       const entries = [...this.offsets.values()];
       this.offsets = new Map();
-      await (await this.begin()).send({ messages: this.exactlyOnce.offsetMessages(entries) });
+      const transaction = await this.begin();
+      await this.guard(() => transaction.send({ messages: this.exactlyOnce.offsetMessages(entries) }));
     }
-    if (!this.transaction) return;
+    const transaction = this.transaction;
+    if (!transaction) return;
+    if (this.broken) throw new Error('the transaction failed earlier: it is not committed');
     const started = performance.now();
-    await this.transaction.commit();
+    await this.guard(() => transaction.commit());
     this.transaction = undefined;
     await this.task?.commit();
     this.metrics.recordCommit(performance.now() - started);

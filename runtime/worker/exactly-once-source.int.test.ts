@@ -17,7 +17,11 @@ import { http, startWeirDistributed, waitFor, type WeirProcess } from '../../too
 const KILLS = 20;
 const TASKS = 2;
 const work = mkdtempSync(join(tmpdir(), 'weir-eos-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+let passed = false;
+// A failed run keeps the worker's log (weir.log) for a look.
+afterAll(() =>
+  passed ? rmSync(work, { recursive: true, force: true }) : console.log(`worker files kept in ${work}`),
+);
 
 /** Every record of a topic as a read_committed reader sees it (Weir's KafkaLog reads committed data only). */
 async function readCommitted(topic: string): Promise<{ key: string | null; value: string | null }[]> {
@@ -63,10 +67,13 @@ async function dumpRaw(...topics: string[]) {
           isolationLevel: 0,
           maxWaitTime: 100,
         });
-        const p = r.responses[0]!.partitions[0]!;
-        if (offset === 0n)
+        const p = r.responses
+          .find((t) => t.topicId === info.id)
+          ?.partitions.find((x) => x.partitionIndex === partition);
+        if (!p) break;
+        if (offset === 0n || (p.abortedTransactions ?? []).length > 0)
           lines.push(
-            `${topic}/${partition} aborted=${JSON.stringify((p.abortedTransactions ?? []).map((a) => [String(a.producerId), String(a.firstOffset)]))}`,
+            `${topic}/${partition} from ${offset} aborted=${JSON.stringify((p.abortedTransactions ?? []).map((a) => [String(a.producerId), String(a.firstOffset)]))}`,
           );
         const batches = p.records ?? [];
         if (batches.length === 0) break;
@@ -187,5 +194,6 @@ describe('exactly-once source connectors', () => {
     expect(configs.find((r) => r.key === `tasks-fencing-${connector}`)?.value).toBe(
       `{"task-count":${TASKS}}`,
     );
+    passed = true;
   }, 900_000);
 });
