@@ -17,10 +17,14 @@ import { http, startWeirDistributed, waitFor, type WeirProcess } from '../../too
 const KILLS = 20;
 const TASKS = 2;
 const work = mkdtempSync(join(tmpdir(), 'weir-eos-'));
-let passed = false;
+
+/** Tests started and not (yet) passed. */
+let failures = 0;
 // A failed run keeps the worker's log (weir.log) for a look.
 afterAll(() =>
-  passed ? rmSync(work, { recursive: true, force: true }) : console.log(`worker files kept in ${work}`),
+  failures === 0
+    ? rmSync(work, { recursive: true, force: true })
+    : console.log(`worker files kept in ${work}`),
 );
 
 /** Every record of a topic as a read_committed reader sees it (Weir's KafkaLog reads committed data only). */
@@ -89,111 +93,125 @@ async function dumpRaw(...topics: string[]) {
     }
   }
   await consumer.close();
-  writeFileSync('/tmp/topics-eos-dump.txt', lines.join('\n'));
+  writeFileSync(join(work, 'topics-dump.txt'), lines.join('\n'));
 }
 
 describe('exactly-once source connectors', () => {
-  it(`deliver every record exactly once through ${KILLS} SIGKILLs of their worker`, async () => {
-    const groupId = uniqueName('eos');
-    const topic = uniqueName('eos-data');
-    const connector = uniqueName('verifiable');
-    const port = await freePort();
-    const dir = join(work, 'worker');
-    const start = () =>
-      startWeirDistributed({
-        dir,
-        port,
-        groupId,
-        bootstrap: kafkaBootstrap(),
-        worker: {
-          'exactly.once.source.support': 'enabled',
-          'heartbeat.interval.ms': '1000',
-          'session.timeout.ms': '6000',
-          'scheduled.rebalance.max.delay.ms': '0',
-        },
-      });
-    let worker: WeirProcess = await start();
-    const config = {
-      'connector.class': 'org.apache.kafka.connect.tools.VerifiableSourceConnector',
-      'tasks.max': String(TASKS),
-      topic,
-      throughput: '3000',
-      'exactly.once.support': 'requested',
-      'transaction.boundary': 'poll',
-    };
-    await waitFor('the connector created', async () => {
-      const r = await http('PUT', `${worker.url}/connectors/${connector}/config`, config);
-      return r.status === 409 ? undefined : r.status;
-    });
-    const running = () =>
-      waitFor(
-        'every task RUNNING',
-        async () => {
-          const r = await http('GET', `${worker.url}/connectors/${connector}/status`);
-          const status = r.body as ConnectorStateInfo;
-          return r.status === 200 &&
-            status.tasks.length === TASKS &&
-            status.tasks.every((t) => t.state === 'RUNNING')
-            ? status
-            : undefined;
-        },
-        60_000,
-        200,
-      );
-    await running();
-    for (let kill = 1; kill <= KILLS; kill++) {
-      // Mid-stream: the tasks have been writing for a while, a transaction is usually open.
-      await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 1300));
-      await worker.stop('SIGKILL');
-      worker = await start();
-      await running();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    await worker.stop('SIGTERM');
-
-    const values = (await readCommitted(topic)).map(
-      (r) => JSON.parse(r.value ?? 'null') as { task: number; seqno: number },
-    );
-    const seen = Array.from({ length: TASKS }, () => new Map<number, number>());
-    for (const { task, seqno } of values) seen[task]!.set(seqno, (seen[task]!.get(seqno) ?? 0) + 1);
-    const counts = seen.map((m, task) => {
-      const max = Math.max(-1, ...m.keys());
-      let duplicates = 0;
-      let missing = 0;
-      for (let seqno = 0; seqno <= max; seqno++) {
-        const n = m.get(seqno) ?? 0;
-        if (n === 0) missing++;
-        if (n > 1) duplicates += n - 1;
-      }
-      return {
-        task,
-        records: [...m.values()].reduce((a, b) => a + b, 0),
-        distinct: m.size,
-        max,
-        duplicates,
-        missing,
+  // Poll boundaries (one transaction per batch) through 20 kills; interval boundaries (transactions
+  // over several batches, committed every 700 ms) through 5.
+  it.each([
+    ['poll', KILLS, {}],
+    ['interval', 5, { 'transaction.boundary.interval.ms': '700' }],
+  ] as const)(
+    'deliver every record exactly once (transaction.boundary=%s) through %i SIGKILLs of their worker',
+    async (boundary, kills, extra) => {
+      failures++;
+      const groupId = uniqueName('eos');
+      const topic = uniqueName('eos-data');
+      const connector = uniqueName('verifiable');
+      const port = await freePort();
+      const dir = join(work, `worker-${boundary}`);
+      const start = () =>
+        startWeirDistributed({
+          dir,
+          port,
+          groupId,
+          bootstrap: kafkaBootstrap(),
+          worker: {
+            'exactly.once.source.support': 'enabled',
+            'heartbeat.interval.ms': '1000',
+            'session.timeout.ms': '6000',
+            'scheduled.rebalance.max.delay.ms': '0',
+          },
+        });
+      let worker: WeirProcess = await start();
+      const config = {
+        'connector.class': 'org.apache.kafka.connect.tools.VerifiableSourceConnector',
+        'tasks.max': String(TASKS),
+        topic,
+        throughput: '3000',
+        'exactly.once.support': 'requested',
+        'transaction.boundary': boundary,
+        ...extra,
       };
-    });
-    console.log(`exactly-once after ${KILLS} SIGKILLs (read_committed):`, JSON.stringify(counts));
-    if (counts.some((c) => c.missing > 0 || c.duplicates > 0)) await dumpRaw(topic, `${groupId}-offsets`);
-    for (const c of counts) {
-      expect(c.max).toBeGreaterThan(1000);
-      expect(c.duplicates).toBe(0);
-      expect(c.missing).toBe(0);
-    }
-
-    // The offsets topic holds Java's records for each task's last committed seqno.
-    const offsets = new Map<string, string>();
-    for (const r of await readCommitted(`${groupId}-offsets`))
-      if (r.key !== null && r.value !== null) offsets.set(r.key, r.value);
-    for (const c of counts)
-      expect(JSON.parse(offsets.get(JSON.stringify([connector, { id: c.task }])) ?? 'null')).toEqual({
-        seqno: c.max,
+      await waitFor('the connector created', async () => {
+        const r = await http('PUT', `${worker.url}/connectors/${connector}/config`, config);
+        return r.status === 409 ? undefined : r.status;
       });
-    const configs = await readCommitted(`${groupId}-configs`);
-    expect(configs.find((r) => r.key === `tasks-fencing-${connector}`)?.value).toBe(
-      `{"task-count":${TASKS}}`,
-    );
-    passed = true;
-  }, 900_000);
+      const running = () =>
+        waitFor(
+          'every task RUNNING',
+          async () => {
+            const r = await http('GET', `${worker.url}/connectors/${connector}/status`);
+            const status = r.body as ConnectorStateInfo;
+            return r.status === 200 &&
+              status.tasks.length === TASKS &&
+              status.tasks.every((t) => t.state === 'RUNNING')
+              ? status
+              : undefined;
+          },
+          60_000,
+          200,
+        );
+      await running();
+      for (let kill = 1; kill <= kills; kill++) {
+        // Mid-stream: the tasks have been writing for a while, a transaction is usually open.
+        await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 1300));
+        await worker.stop('SIGKILL');
+        worker = await start();
+        await running();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await worker.stop('SIGTERM');
+
+      const values = (await readCommitted(topic)).map(
+        (r) => JSON.parse(r.value ?? 'null') as { task: number; seqno: number },
+      );
+      const seen = Array.from({ length: TASKS }, () => new Map<number, number>());
+      for (const { task, seqno } of values) seen[task]!.set(seqno, (seen[task]!.get(seqno) ?? 0) + 1);
+      const counts = seen.map((m, task) => {
+        const max = Math.max(-1, ...m.keys());
+        let duplicates = 0;
+        let missing = 0;
+        for (let seqno = 0; seqno <= max; seqno++) {
+          const n = m.get(seqno) ?? 0;
+          if (n === 0) missing++;
+          if (n > 1) duplicates += n - 1;
+        }
+        return {
+          task,
+          records: [...m.values()].reduce((a, b) => a + b, 0),
+          distinct: m.size,
+          max,
+          duplicates,
+          missing,
+        };
+      });
+      console.log(
+        `exactly-once (transaction.boundary=${boundary}) after ${kills} SIGKILLs (read_committed):`,
+        JSON.stringify(counts),
+      );
+      if (counts.some((c) => c.missing > 0 || c.duplicates > 0)) await dumpRaw(topic, `${groupId}-offsets`);
+      for (const c of counts) {
+        expect(c.max).toBeGreaterThan(1000);
+        expect(c.duplicates).toBe(0);
+        expect(c.missing).toBe(0);
+      }
+
+      // The offsets topic holds Java's records for each task's last committed seqno.
+      const offsets = new Map<string, string>();
+      for (const r of await readCommitted(`${groupId}-offsets`))
+        if (r.key !== null && r.value !== null) offsets.set(r.key, r.value);
+      for (const c of counts)
+        expect(JSON.parse(offsets.get(JSON.stringify([connector, { id: c.task }])) ?? 'null')).toEqual({
+          seqno: c.max,
+        });
+      const configs = await readCommitted(`${groupId}-configs`);
+      expect(configs.find((r) => r.key === `tasks-fencing-${connector}`)?.value).toBe(
+        `{"task-count":${TASKS}}`,
+      );
+      failures--;
+    },
+    900_000,
+  );
 });
