@@ -3,6 +3,8 @@
 // producer whose transaction was aborted is skipped until that producer's abort marker. Control
 // batches (commit and abort markers) hold no data. Weir's logs read the internal topics this way, so
 // an exactly-once task's offsets, or a leader's config writes, count only once committed.
+import type { Consumer } from '@platformatic/kafka';
+
 const TRANSACTIONAL = 0x10;
 const CONTROL = 0x20;
 const ABORT_MARKER = 0;
@@ -73,5 +75,39 @@ export async function unfilteredRecords<B extends FetchedBatch>(
   const cap = reached < partition.lastStableOffset ? reached : partition.lastStableOffset;
   partition.records = (await refetch(partition.partitionIndex)).filter(
     (batch) => batch.firstOffset + BigInt(batch.lastOffsetDelta) < cap,
+  );
+}
+
+/** One partition's batches from `fetchOffset`, read_uncommitted (no client-side filtering). */
+export async function fetchUncommitted(
+  consumer: Consumer,
+  topicId: string,
+  node: number,
+  partition: number,
+  fetchOffset: bigint,
+) {
+  const response = await consumer.fetch({
+    node,
+    isolationLevel: 0,
+    maxWaitTime: 0,
+    minBytes: 1,
+    maxBytes: 16 * 1024 * 1024,
+    topics: [
+      {
+        topicId,
+        partitions: [
+          {
+            partition,
+            fetchOffset,
+            currentLeaderEpoch: -1,
+            lastFetchedEpoch: -1,
+            partitionMaxBytes: 4 * 1024 * 1024,
+          },
+        ],
+      },
+    ],
+  });
+  return (
+    response.responses.flatMap((t) => t.partitions).find((p) => p.partitionIndex === partition)?.records ?? []
   );
 }

@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import { WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { ClientBase } from '../worker/kafka-clients.ts';
-import { committedBatches, unfilteredRecords } from './committed-batches.ts';
+import { committedBatches, fetchUncommitted, unfilteredRecords } from './committed-batches.ts';
 import { ensureTopic, type TopicSpec } from './topic-admin.ts';
 
 /** Logs read committed data only (Java: isolation.level=read_committed), so transactional writes count once committed. */
@@ -331,37 +331,14 @@ export class KafkaLog {
     }
   }
 
-  private async fetchUncommitted(node: number, partition: number) {
+  private fetchUncommitted(node: number, partition: number) {
+    const client = this.options.client;
     this.rawConsumer ??= new Consumer({
-      ...this.options.client,
-      clientId: `${this.options.client.clientId}-raw`,
-      groupId: `${this.options.client.clientId}-unused`,
+      ...client,
+      clientId: `${client.clientId}-raw`,
+      groupId: `${client.clientId}-unused`,
     });
-    const response = await this.rawConsumer.fetch({
-      node,
-      isolationLevel: 0,
-      maxWaitTime: 0,
-      minBytes: 1,
-      maxBytes: 16 * 1024 * 1024,
-      topics: [
-        {
-          topicId: this.topicId,
-          partitions: [
-            {
-              partition,
-              fetchOffset: this.positions[partition]!,
-              currentLeaderEpoch: -1,
-              lastFetchedEpoch: -1,
-              partitionMaxBytes: 4 * 1024 * 1024,
-            },
-          ],
-        },
-      ],
-    });
-    return (
-      response.responses.flatMap((t) => t.partitions).find((p) => p.partitionIndex === partition)?.records ??
-      []
-    );
+    return fetchUncommitted(this.rawConsumer, this.topicId, node, partition, this.positions[partition]!);
   }
 
   private deliver(response: FetchResponse, requested: Set<number>): void {
