@@ -48,6 +48,8 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
    * may be sent or committed on it any more (the client would fall back to a non-transactional send).
    */
   private broken = false;
+  /** A poll batch is being handled: if that ends in an error, its transaction must not be committed. */
+  private inBatch = false;
   /** Connector-defined boundaries: after this batch, or right after these records. */
   private batchRequest: Request | undefined;
   private readonly recordRequests = new Map<SourceRecord, Request>();
@@ -93,6 +95,7 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
   }
 
   protected override async send(records: SourceRecord[]): Promise<void> {
+    this.inBatch = true;
     let written = 0;
     for (const record of records) {
       if (record.sourcePartition && record.sourceOffset) {
@@ -115,6 +118,7 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
     }
     // Records go to the open transaction batch by batch; only its end makes them visible.
     await this.sendMessages();
+    this.inBatch = false;
     this.metrics.recordWrite(written, records.length);
     if (this.boundary === 'poll') await this.endTransaction('commit');
     else if (this.boundary === 'connector' && this.batchRequest) {
@@ -131,7 +135,8 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
   }
 
   protected override async closeTransaction(): Promise<void> {
-    if (this.hasFailed || this.broken) {
+    // A batch cut short (an error while stopping is no failure) has offsets without all its records.
+    if (this.hasFailed || this.broken || this.inBatch) {
       if (!this.broken) await this.transaction?.abort().catch(() => undefined);
       this.transaction = undefined;
       return;
