@@ -27,6 +27,8 @@ export interface SourceConnectorContext extends ConnectorContext {
 export type SinkConnectorContext = ConnectorContext;
 
 export type ExactlyOnceSupport = 'SUPPORTED' | 'UNSUPPORTED';
+/** Whether a connector's tasks can say where transactions end (transaction.boundary=connector). */
+export type ConnectorTransactionBoundaries = 'SUPPORTED' | 'UNSUPPORTED';
 
 abstract class ConnectorBase<C extends ConnectorContext> {
   protected context!: C;
@@ -52,8 +54,20 @@ export abstract class SourceConnector extends ConnectorBase<SourceConnectorConte
   readonly kind = 'source' as const;
   abstract taskClass(): new () => SourceTask;
 
+  /**
+   * Whether the connector, so configured, can deliver exactly once (checked when a connector with
+   * exactly.once.support=required is validated). null: the connector does not say.
+   */
   exactlyOnceSupport(_props: Props): ExactlyOnceSupport | null {
     return null;
+  }
+
+  /**
+   * Whether the connector's tasks, so configured, define their own transaction boundaries through
+   * SourceTaskContext.transactionContext() (required by transaction.boundary=connector).
+   */
+  canDefineTransactionBoundaries(_props: Props): ConnectorTransactionBoundaries | null {
+    return 'UNSUPPORTED';
   }
 
   /**

@@ -5,6 +5,26 @@ import type { SinkRecord, SourceRecord, TopicPartition } from './records.ts';
 export interface SourceTaskContext {
   configs(): Props;
   readonly offsetStorageReader: OffsetStorageReader;
+  /**
+   * With exactly-once source support on and transaction.boundary=connector: where the task asks for
+   * its transactions to be committed or aborted. Otherwise null (or absent).
+   */
+  transactionContext?(): TransactionContext | null;
+}
+
+/**
+ * Connector-defined transaction boundaries (exactly-once sources). Requests take effect after the
+ * current or given record has been handed to the framework, never before.
+ */
+export interface TransactionContext {
+  /** Commit the transaction after the records of the current poll() batch. */
+  commitTransaction(): void;
+  /** Commit the transaction right after `record` (one this task returned from poll()). */
+  commitTransaction(record: SourceRecord): void;
+  /** Abort the transaction after the current poll() batch; its records are never visible. */
+  abortTransaction(): void;
+  /** Abort the transaction right after `record`: it and the records before it in the transaction are dropped. */
+  abortTransaction(record: SourceRecord): void;
 }
 
 /** A committed or to-be-committed position: the next offset to consume in a topic partition. */

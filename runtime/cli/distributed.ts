@@ -12,6 +12,7 @@ import { exitOnSignals } from './shutdown.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import { restAuthenticator } from '../rest/auth.ts';
 import { createRestApp, startRestServer } from '../rest/server.ts';
+import { leaderTransactionalId } from '../storage/fencable-config-writer.ts';
 import { KafkaConfigStore } from '../storage/kafka-config-store.ts';
 import { KafkaOffsetStore } from '../storage/kafka-offset-store.ts';
 import { KafkaStatusStore } from '../storage/kafka-status-store.ts';
@@ -58,6 +59,10 @@ export async function runDistributed(args: string[]): Promise<void> {
     topicConfigs: topicSettings(props, 'config.storage.'),
     // Config and status changes coordinate the workers: read them with little delay.
     fetchMaxWaitMs: 100,
+    leaderTransactionalId:
+      distributed.exactlyOnceSourceSupport === 'disabled'
+        ? undefined
+        : leaderTransactionalId(distributed.groupId),
   });
   const offsets = new KafkaOffsetStore({
     client: client('offsets'),

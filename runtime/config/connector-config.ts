@@ -306,65 +306,71 @@ export function sinkConnectorConfigDef(versions: PluginVersionDefaults = {}): Co
 }
 
 export function sourceConnectorConfigDef(versions: PluginVersionDefaults = {}): ConfigDef {
-  return (
-    connectorConfigDef(versions)
-      .define('topic.creation.groups', {
-        type: 'LIST',
-        defaultValue: '',
-        importance: 'LOW',
-        documentation: 'Groups of topic creation settings.',
-        group: 'Topic Creation',
-        orderInGroup: 1,
-        width: 'LONG',
-        displayName: 'Topic Creation Groups',
-      })
-      .define('exactly.once.support', {
-        type: 'STRING',
-        defaultValue: 'requested',
-        validator: Validators.inIgnoreCase('requested', 'required'),
-        importance: 'MEDIUM',
-        documentation: 'Whether the connector must support exactly-once delivery.',
-        group: EXACTLY_ONCE,
-        orderInGroup: 2,
-        width: 'SHORT',
-        displayName: 'Exactly once support',
-      })
-      .define('transaction.boundary', {
-        type: 'STRING',
-        defaultValue: 'poll',
-        validator: Validators.inIgnoreCase('poll', 'interval', 'connector'),
-        importance: 'MEDIUM',
-        documentation: 'How transactions are delimited for exactly-once sources.',
-        group: EXACTLY_ONCE,
-        orderInGroup: 3,
-        width: 'SHORT',
-        displayName: 'Transaction Boundary',
-      })
-      // Read by exactly-once source tasks: how often an `interval` boundary commits (offset.flush.interval.ms when unset).
-      .define('transaction.boundary.interval.ms', {
-        type: 'LONG',
-        defaultValue: null,
-        validator: Validators.atLeast(0),
-        importance: 'LOW',
-        documentation:
-          "With transaction.boundary=interval, how often tasks commit their producer transactions, in ms; unset, the worker's offset.flush.interval.ms. No effect with other boundaries.",
-        group: EXACTLY_ONCE,
-        orderInGroup: 4,
-        width: 'SHORT',
-        displayName: 'Transaction boundary interval',
-      })
-      .define('offsets.storage.topic', {
-        type: 'STRING',
-        defaultValue: null,
-        importance: 'LOW',
-        documentation: 'A separate offsets topic for this connector.',
-        // Java's group name for it is the key of its group, not a title.
-        group: 'offsets.topic',
-        orderInGroup: 1,
-        width: 'LONG',
-        displayName: 'Offsets topic',
-      })
-  );
+  // Java numbers the source settings on one counter across their groups.
+  return connectorConfigDef(versions)
+    .define('topic.creation.groups', {
+      type: 'LIST',
+      defaultValue: '',
+      validator: aliasesValidator('topic.creation.groups'),
+      importance: 'LOW',
+      documentation: 'Groups of configurations for topics created by source connectors',
+      group: 'Topic Creation',
+      orderInGroup: 1,
+      width: 'LONG',
+      displayName: 'Topic Creation Groups',
+    })
+    .define('exactly.once.support', {
+      type: 'STRING',
+      defaultValue: 'requested',
+      validator: Validators.inIgnoreCase('requested', 'required'),
+      importance: 'MEDIUM',
+      documentation:
+        'Permitted values are requested, required. If set to "required", forces a preflight check for the connector to ensure that it can provide exactly-once semantics with the given configuration; requests to create or validate the connector fail if the worker does not have exactly-once source support enabled.',
+      group: EXACTLY_ONCE,
+      orderInGroup: 2,
+      width: 'SHORT',
+      displayName: 'Exactly once support',
+    })
+    .define('transaction.boundary', {
+      type: 'STRING',
+      defaultValue: 'poll',
+      validator: Validators.inIgnoreCase('poll', 'interval', 'connector'),
+      importance: 'MEDIUM',
+      documentation:
+        "Permitted values are: poll, interval, connector. If set to 'poll', a new producer transaction will be started and committed for every batch of records that each task from this connector provides to Connect. If set to 'connector', relies on connector-defined transaction boundaries. If set to 'interval', commits transactions only after a user-defined time interval has passed.",
+      group: EXACTLY_ONCE,
+      orderInGroup: 3,
+      width: 'SHORT',
+      displayName: 'Transaction Boundary',
+    })
+    .define('transaction.boundary.interval.ms', {
+      type: 'LONG',
+      defaultValue: null,
+      validator: (name, value) => {
+        if (value !== null) Validators.atLeast(0)(name, value);
+      },
+      importance: 'LOW',
+      documentation:
+        "If 'transaction.boundary' is set to 'interval', determines the interval for producer transaction commits by connector tasks. If unset, defaults to the value of the worker-level 'offset.flush.interval.ms' property. It has no effect if a different transaction.boundary is specified.",
+      group: EXACTLY_ONCE,
+      orderInGroup: 4,
+      width: 'SHORT',
+      displayName: 'Transaction boundary interval',
+    })
+    .define('offsets.storage.topic', {
+      type: 'STRING',
+      defaultValue: null,
+      validator: (name, value) => {
+        if (value !== null) Validators.nonEmptyString()(name, value);
+      },
+      importance: 'LOW',
+      documentation:
+        "The name of a separate offsets topic to use for this connector. If empty or not specified, the worker's global offsets topic name will be used. Only applicable in distributed mode.",
+      group: 'offsets.topic',
+      orderInGroup: 1,
+      width: 'LONG',
+      displayName: 'Offsets topic',
+    });
 }
 
 /** Sink-only cross-field rule: exactly one of topics and topics.regex. Returns problems as [setting, message]. */

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { builtinPlugins } from '../plugins/builtin.ts';
-import { checkWorkerPlugins, parseWorkerConfig, standaloneWorkerConfigDef } from './worker-config.ts';
+import {
+  checkWorkerPlugins,
+  parseDistributedConfig,
+  parseWorkerConfig,
+  standaloneWorkerConfigDef,
+} from './worker-config.ts';
 
 const worker = (props: Record<string, string>) =>
   parseWorkerConfig(
@@ -53,5 +58,26 @@ describe('checkWorkerPlugins', () => {
         builtinPlugins(),
       ),
     ).toThrow(/SimpleHeaderConverter is a header converter, not a converter/);
+  });
+});
+
+const base = { 'key.converter': 'StringConverter', 'value.converter': 'StringConverter' };
+
+describe('exactly.once.source.support', () => {
+  it('is disabled by default in distributed mode', () => {
+    expect(parseDistributedConfig({ ...base, 'group.id': 'g' }).distributed.exactlyOnceSourceSupport).toBe(
+      'disabled',
+    );
+  });
+
+  it('is refused, not ignored, in standalone mode', () => {
+    const props = {
+      ...base,
+      'offset.storage.file.filename': '/tmp/o',
+      'exactly.once.source.support': 'enabled',
+    };
+    expect(() => parseWorkerConfig(props, standaloneWorkerConfigDef())).toThrow(
+      /standalone mode does not support exactly-once source connectors/,
+    );
   });
 });

@@ -117,12 +117,31 @@ const common = (): ConfigDef =>
         'Port of the Prometheus endpoint (GET /metrics, no REST token needed), on every interface; unset: no endpoint. The operator sets 9404.',
     });
 
+export type ExactlyOnceSourceSupport = 'disabled' | 'preparing' | 'enabled';
+export const EXACTLY_ONCE_SOURCE_SUPPORT = 'exactly.once.source.support';
+
 export function standaloneWorkerConfigDef(): ConfigDef {
-  return common().define('offset.storage.file.filename', {
-    type: 'STRING',
-    importance: 'HIGH',
-    documentation: 'File to store source connector offsets in.',
-  });
+  return common()
+    .define('offset.storage.file.filename', {
+      type: 'STRING',
+      importance: 'HIGH',
+      documentation: 'File to store source connector offsets in.',
+    })
+    .define(EXACTLY_ONCE_SOURCE_SUPPORT, {
+      // Not a standalone setting in Java (which passes it over): refused here rather than ignored.
+      type: 'STRING',
+      defaultValue: 'disabled',
+      validator: (name, value) => {
+        if (String(value).toLowerCase() !== 'disabled')
+          invalid(
+            name,
+            value,
+            'standalone mode does not support exactly-once source connectors (as in Apache Kafka Connect); run the workers in distributed mode (connect-distributed) to use it',
+          );
+      },
+      importance: 'LOW',
+      documentation: 'Exactly-once source support needs distributed mode.',
+    });
 }
 
 export function distributedWorkerConfigDef(): ConfigDef {
@@ -175,6 +194,14 @@ export function distributedWorkerConfigDef(): ConfigDef {
       validator: Validators.in('HmacSHA256'),
       importance: 'LOW',
     })
+    .define(EXACTLY_ONCE_SOURCE_SUPPORT, {
+      type: 'STRING',
+      defaultValue: 'disabled',
+      validator: Validators.inIgnoreCase('disabled', 'preparing', 'enabled'),
+      importance: 'HIGH',
+      documentation:
+        "Whether to enable exactly-once support for source connectors in the cluster by using transactions to write source records and their source offsets, and by proactively fencing out old task generations before bringing up new ones. To enable it on an existing cluster, first update every worker to 'preparing', then to 'enabled'.",
+    })
     .define('weir.admin.token', {
       type: 'PASSWORD',
       defaultValue: null,
@@ -200,6 +227,8 @@ export interface DistributedConfig {
   readonly scheduledRebalanceMaxDelayMs: number;
   readonly keyTtlMs: number;
   readonly adminToken: string | null;
+  /** exactly.once.source.support: preparing and enabled make the leader write configs in transactions. */
+  readonly exactlyOnceSourceSupport: ExactlyOnceSourceSupport;
 }
 
 export function parseDistributedConfig(props: Readonly<Record<string, string>>): {
@@ -227,6 +256,9 @@ export function parseDistributedConfig(props: Readonly<Record<string, string>>):
       scheduledRebalanceMaxDelayMs: v['scheduled.rebalance.max.delay.ms'] as number,
       keyTtlMs: v['inter.worker.key.ttl.ms'] as number,
       adminToken: (v['weir.admin.token'] as string | null) ?? process.env.WEIR_ADMIN_TOKEN ?? null,
+      exactlyOnceSourceSupport: (
+        v[EXACTLY_ONCE_SOURCE_SUPPORT] as string
+      ).toLowerCase() as ExactlyOnceSourceSupport,
     },
   };
 }
@@ -247,6 +279,8 @@ export interface WorkerConfig {
   readonly advertisedPort: number | null;
   readonly topicTrackingEnable: boolean;
   readonly topicTrackingAllowReset: boolean;
+  /** Source tasks create their topics with their connector's topic.creation.* settings. */
+  readonly topicCreationEnable: boolean;
   readonly offsetStorageFileFilename?: string;
   /** Bearer token the REST API requires, or null for an open API. */
   readonly restToken: string | null;
@@ -309,6 +343,7 @@ export function parseWorkerConfig(props: Readonly<Record<string, string>>, def: 
     advertisedPort: v['rest.advertised.port'] as number | null,
     topicTrackingEnable: v['topic.tracking.enable'] as boolean,
     topicTrackingAllowReset: v['topic.tracking.allow.reset'] as boolean,
+    topicCreationEnable: v['topic.creation.enable'] as boolean,
     offsetStorageFileFilename: (v['offset.storage.file.filename'] as string | undefined) ?? undefined,
     restToken: (v['weir.rest.token'] as string | null) ?? process.env.WEIR_REST_TOKEN ?? null,
     metricsPort: (v['weir.metrics.port'] as number | null) ?? null,

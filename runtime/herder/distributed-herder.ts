@@ -40,6 +40,8 @@ import type { KafkaStatusStore } from '../storage/kafka-status-store.ts';
 import { baseClientOptions } from '../worker/kafka-clients.ts';
 import type { SecurityOptions } from '../worker/kafka-security.ts';
 import { Worker } from '../worker/worker.ts';
+import type { ExactlyOnceMode } from './exactly-once-validation.ts';
+import { exactlyOnceSupport, type ZombieFencing } from './zombie-fencing.ts';
 import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
 import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
 import { DEFAULT_SETTLE_WAIT_MS, rebalanceStage, whenSettled } from './settled-group.ts';
@@ -82,10 +84,20 @@ export class DistributedHerder implements Herder {
   private keyTimer: NodeJS.Timeout | undefined;
   private readonly rebalances: RebalanceMetrics | undefined;
   private readonly log = logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
+  private readonly fencing: ZombieFencing;
 
   constructor(options: DistributedHerderOptions) {
     this.o = options;
+    const eos = exactlyOnceSupport({
+      ...options,
+      isSource: (props) => this.worker.createConnector(props).kind === 'source',
+      isLeader: () => this.member.isLeader,
+      leaderUrl: () => this.member.leaderUrl,
+      log: this.log,
+    });
+    this.fencing = eos.fencing;
     this.worker = new Worker({
+      exactlyOnce: eos.worker,
       workerId: options.workerId,
       config: options.config,
       plugins: options.plugins,
@@ -199,7 +211,12 @@ export class DistributedHerder implements Herder {
       },
       `Joined group at generation ${generation}${isLeader ? ' as leader' : ''}: ${assignment.connectors.length} connector(s), ${assignment.tasks.length} task(s); delay ${assignment.delay} ms`,
     );
+    // With exactly-once source support the leader writes configs in transactions: claiming fences a former leader.
+    if (!isLeader) void this.o.configs.relinquishWritePrivileges();
     if (isLeader) {
+      await this.o.configs
+        .claimWritePrivileges()
+        .catch((error: unknown) => this.log.error({ err: error }, 'Could not claim the config topic'));
       void this.rotateSessionKey();
       // Previous processes of workers restarted in place: their work has moved; the group need not wait for them.
       const replaced = this.leaderAssignment.takeReplaced();
@@ -340,9 +357,20 @@ export class DistributedHerder implements Herder {
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
     const resolved = this.worker.resolveConfig(config, 'keep');
-    return validateWithHint(this.o.plugins, pluginHint, resolved, this.o.config.clientOverridePolicy).then(
-      (infos) => hidingResolved(infos, config),
-    );
+    return validateWithHint(
+      this.o.plugins,
+      pluginHint,
+      resolved,
+      this.o.config.clientOverridePolicy,
+      this.exactlyOnceMode(),
+    ).then((infos) => hidingResolved(infos, config));
+  }
+
+  private exactlyOnceMode(): ExactlyOnceMode {
+    return {
+      mode: 'distributed',
+      sourceSupportEnabled: this.o.distributed.exactlyOnceSourceSupport === 'enabled',
+    };
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
@@ -367,9 +395,10 @@ export class DistributedHerder implements Herder {
     const full = { ...config, name };
     // Validated with its placeholders resolved, as Java validates; stored as written.
     const resolved = this.worker.resolveConfig(full, 'keep');
+    const policy = this.o.config.clientOverridePolicy;
     assertValid(
       hidingResolved(
-        await validateConnectorConfig(this.o.plugins, resolved, this.o.config.clientOverridePolicy),
+        await validateConnectorConfig(this.o.plugins, resolved, policy, this.exactlyOnceMode()),
         full,
       ),
     );
@@ -498,6 +527,12 @@ export class DistributedHerder implements Herder {
     const configs = JSON.parse(body) as Props[];
     if (!Array.isArray(configs)) throw badRequest('task configs must be a JSON array of objects');
     await this.writeTaskConfigs(name, configs);
+  }
+
+  /** Internal: zombie fencing asked by another worker's exactly-once task (signed, empty body). */
+  async fenceZombies(name: string, signature?: string, algorithm?: string): Promise<void> {
+    await this.leaderReady('Fencing zombie source tasks');
+    await this.fencing.fenceSigned(name, signature, algorithm);
   }
 
   async workers(): Promise<ClusterWorker[]> {

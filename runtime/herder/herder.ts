@@ -89,6 +89,8 @@ export interface Herder {
     signature: string | undefined,
     algorithm: string | undefined,
   ): Promise<void>;
+  /** Internal: the leader fences a source connector's old task generation (signed, empty body). */
+  fenceZombies?(name: string, signature: string | undefined, algorithm: string | undefined): Promise<void>;
   /** The group's members, as the leader last saw them. */
   workers?(): Promise<ClusterWorker[]>;
   /** Declares a worker gone for good (admin token required): its work moves at once. */

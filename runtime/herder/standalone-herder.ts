@@ -146,6 +146,7 @@ export class StandaloneHerder implements Herder {
         this.options.plugins,
         this.worker.resolveConfig(full, 'keep'),
         this.options.config.clientOverridePolicy,
+        { mode: 'standalone' },
       );
       assertValid(hidingResolved(validation, full));
       const type = (this.worker.createConnector(full) as Connector).kind;
@@ -409,6 +410,7 @@ export class StandaloneHerder implements Herder {
       pluginHint,
       this.worker.resolveConfig(config, 'keep'),
       this.options.config.clientOverridePolicy,
+      { mode: 'standalone' },
     ).then((infos) => hidingResolved(infos, config));
   }
 

@@ -24,6 +24,7 @@ import type { PluginDescriptor, PluginRegistry } from '../plugins/registry.ts';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
 import { sinkGroupInstanceId } from '../worker/sink-group-instance.ts';
 import { unknownPredicateProblems, withTransformSettings } from './transform-settings.ts';
+import { checkExactlyOnce, type ExactlyOnceMode } from './exactly-once-validation.ts';
 
 export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
   return {
@@ -224,6 +225,7 @@ export async function validateConnectorConfig(
   plugins: PluginRegistry,
   config: Record<string, string>,
   policy: ClientOverridePolicy,
+  exactlyOnce: ExactlyOnceMode = { mode: 'standalone' },
 ): Promise<ConfigInfos> {
   const className = config['connector.class']?.trim();
   if (!className) {
@@ -242,7 +244,9 @@ export async function validateConnectorConfig(
   );
   const ownDef = configDefOf(connector);
   const results = new Map<string, { key: ConfigKey; value: ConfigValue }>();
-  for (const [name, value] of frameworkDef.validateAll(config))
+  const framework = frameworkDef.validateAll(config);
+  if (connector.kind === 'source') await checkExactlyOnce(connector, config, framework, exactlyOnce);
+  for (const [name, value] of framework)
     results.set(name, { key: frameworkDef.key(name) as ConfigKey, value });
   let ownValues: ConfigValue[];
   try {
@@ -347,10 +351,11 @@ export function validateWithHint(
   pluginHint: string | null,
   config: Record<string, string>,
   policy: ClientOverridePolicy,
+  exactlyOnce: ExactlyOnceMode,
 ): Promise<ConfigInfos> {
   const withClass =
     pluginHint && !config['connector.class'] ? { ...config, 'connector.class': pluginHint } : config;
-  return validateConnectorConfig(plugins, withClass, policy);
+  return validateConnectorConfig(plugins, withClass, policy, exactlyOnce);
 }
 
 /** Java's order of GET /connector-plugins: by kind, then by class name within each. */

@@ -1,5 +1,5 @@
-// Distributed mode's own endpoints: the internal task-config submission between workers (signed with
-// the session key) and Weir's admin endpoints for the operator (listing workers, declaring one gone so
+// Distributed mode's own endpoints: the internal task-config submission and zombie fencing between
+// workers (signed with the session key) and Weir's admin endpoints for the operator (listing workers, declaring one gone so
 // its work moves at once instead of after scheduled.rebalance.max.delay.ms).
 import type { Request } from 'express';
 import { WeirError } from '../errors.ts';
@@ -7,7 +7,7 @@ import type { Herder } from '../herder/herder.ts';
 import { ALGORITHM_HEADER, SIGNATURE_HEADER } from '../distributed/session-keys.ts';
 import { pathParam, reply, type Route, type RouteContext } from './request.ts';
 
-function distributedOnly<K extends 'putTaskConfigs' | 'workers' | 'removeWorker'>(
+function distributedOnly<K extends 'putTaskConfigs' | 'fenceZombies' | 'workers' | 'removeWorker'>(
   herder: Herder,
   method: K,
 ): NonNullable<Herder[K]> {
@@ -35,6 +35,18 @@ export function clusterRoutes({ herder }: RouteContext): Route[] {
         await distributedOnly(herder, 'putTaskConfigs')(
           pathParam(req, 'name'),
           JSON.stringify(req.body ?? null),
+          req.get(SIGNATURE_HEADER),
+          req.get(ALGORITHM_HEADER),
+        );
+        return reply(204);
+      },
+    },
+    {
+      method: 'put',
+      path: '/connectors/:name/fence',
+      handle: async (req) => {
+        await distributedOnly(herder, 'fenceZombies')(
+          pathParam(req, 'name'),
           req.get(SIGNATURE_HEADER),
           req.get(ALGORITHM_HEADER),
         );

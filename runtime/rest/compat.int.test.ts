@@ -383,6 +383,13 @@ describe('REST compatibility with Apache Kafka Connect (standalone)', () => {
       { ...valid, 'header.converter': 'SimpleHeaderConverter', 'header.converter.plugin.version': 'abc' },
       { ...valid, 'transaction.boundary.interval.ms': '-1' },
       { ...valid, 'transaction.boundary.interval.ms': '100' },
+      // Java checks topic.creation.* when the connector starts, not in validate: no errors here.
+      {
+        ...valid,
+        'topic.creation.groups': 'a,b',
+        'topic.creation.default.partitions': '0',
+        'topic.creation.a.include': 'x(',
+      },
     ];
     for (const config of configs) {
       const plugin = config['connector.class'] as string;

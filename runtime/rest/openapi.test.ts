@@ -163,6 +163,7 @@ describe('responses match the documented status codes and schemas', () => {
     ['PUT', '/admin/loggers/weir.openapi?scope=cluster', '/admin/loggers/{logger}', { level: 'INFO' }],
     // Distributed mode only: a standalone herder answers 404.
     ['POST', '/connectors/a/tasks', '/connectors/{name}/tasks', [{ topic: 't' }]],
+    ['PUT', '/connectors/a/fence', '/connectors/{name}/fence'],
     ['GET', '/admin/workers', '/admin/workers'],
     ['DELETE', '/admin/workers/w1:8083', '/admin/workers/{worker}'],
   ];

@@ -7,6 +7,7 @@ import {
   encodeRestart,
   encodeSessionKey,
   encodeTargetState,
+  encodeTaskCount,
   encodeWorkerGone,
   type ConfigUpdate,
 } from './kafka-config-store.ts';
@@ -198,5 +199,29 @@ describe('ConfigState', () => {
     expect(updates).toEqual([]);
     expect(state.snapshot().connectors.size).toBe(0);
     expect(state.snapshot().offset).toBe(6);
+  });
+});
+
+describe('tasks-fencing records (exactly-once sources)', () => {
+  it('are {"task-count":N}; a commit after the latest one makes the connector pending fencing', () => {
+    expect(text(encodeTaskCount(2))).toBe('{"task-count":2}');
+    const source = encodeConfig({ 'connector.class': 'VerifiableSource', name: 'v' });
+    const { state } = feed([
+      ['connector-v', source],
+      ['task-v-0', encodeConfig({ id: '0' })],
+      ['commit-v', encodeCommit(1)],
+    ]);
+    expect(state.snapshot().pendingFencing.has('v')).toBe(true);
+    expect(state.snapshot().taskGenerations.get('v')).toBe(1);
+    state.apply('tasks-fencing-v', encodeTaskCount(1), 3);
+    expect(state.snapshot().pendingFencing.has('v')).toBe(false);
+    expect(state.snapshot().taskCountRecords.get('v')).toBe(1);
+    state.apply('task-v-0', encodeConfig({ id: '0' }), 4);
+    state.apply('task-v-1', encodeConfig({ id: '1' }), 5);
+    state.apply('commit-v', encodeCommit(2), 6);
+    expect(state.snapshot().pendingFencing.has('v')).toBe(true);
+    expect(state.snapshot().taskGenerations.get('v')).toBe(2);
+    state.apply('tasks-fencing-v', j('not a count'), 7);
+    expect(state.snapshot().pendingFencing.has('v')).toBe(true);
   });
 });

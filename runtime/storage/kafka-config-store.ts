@@ -7,6 +7,8 @@
 //   target-state-<n>      → {"state":"PAUSED","state.v2":"STOPPED"}    state: STARTED or PAUSED (old readers)
 //   session-key           → {"key":"<base64>","algorithm":"HmacSHA256","creation-timestamp":ms}
 //   restart-connector-<n> → {"include-tasks":b,"only-failed":b}
+//   tasks-fencing-<n>     → {"task-count":N}   exactly-once sources: the task generation counted
+//                           here is fenced; a commit after it makes the connector pending fencing
 // and Weir's own, which Java logs as an invalid key and skips:
 //   weir-worker-gone-<id> → {"worker_id":"<id>","timestamp":ms}       null: forgotten
 //
@@ -22,6 +24,7 @@ import { WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { TargetState } from '../rest/types.ts';
 import type { KafkaLog } from './kafka-log.ts';
+import { FencableConfigWriter } from './fencable-config-writer.ts';
 import { startStoreLog, type KafkaStoreOptions } from './kafka-log.ts';
 
 export const DEFAULT_CONFIG_TOPIC = 'connect-configs';
@@ -60,6 +63,12 @@ export interface ConfigSnapshot {
   readonly sessionKey: SessionKey | null;
   /** Workers declared gone for good → when. */
   readonly goneWorkers: ReadonlyMap<string, number>;
+  /** The task count of each connector's latest tasks-fencing record. */
+  readonly taskCountRecords: ReadonlyMap<string, number>;
+  /** Connectors whose tasks were committed after their latest tasks-fencing record. */
+  readonly pendingFencing: ReadonlySet<string>;
+  /** How many task commits were read for each connector (Java's task config generation). */
+  readonly taskGenerations: ReadonlyMap<string, number>;
 }
 
 const PREFIX = {
@@ -69,6 +78,7 @@ const PREFIX = {
   commit: 'commit-',
   restart: 'restart-connector-',
   workerGone: 'weir-worker-gone-',
+  taskCount: 'tasks-fencing-',
 } as const;
 const SESSION_KEY = 'session-key';
 
@@ -78,6 +88,7 @@ export const commitKey = (name: string): string => PREFIX.commit + name;
 export const targetStateKey = (name: string): string => PREFIX.targetState + name;
 export const restartKey = (name: string): string => PREFIX.restart + name;
 export const workerGoneKey = (workerId: string): string => PREFIX.workerGone + workerId;
+export const taskCountKey = (name: string): string => PREFIX.taskCount + name;
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -97,6 +108,7 @@ export const encodeSessionKey = (key: SessionKey): Buffer =>
   });
 export const encodeRestart = (request: RestartRequest): Buffer =>
   json({ 'include-tasks': request.includeTasks, 'only-failed': request.onlyFailed });
+export const encodeTaskCount = (taskCount: number): Buffer => json({ 'task-count': taskCount });
 export const encodeWorkerGone = (workerId: string, timestamp: number): Buffer =>
   json({ worker_id: workerId, timestamp });
 
@@ -135,6 +147,9 @@ export class ConfigState {
   private readonly inconsistent = new Set<string>();
   private sessionKey: SessionKey | null = null;
   private readonly goneWorkers = new Map<string, number>();
+  private readonly taskCountRecords = new Map<string, number>();
+  private readonly pendingFencing = new Set<string>();
+  private readonly taskGenerations = new Map<string, number>();
   private readonly log: Logger;
 
   constructor(log: Logger = logger('org.apache.kafka.connect.storage.KafkaConfigBackingStore')) {
@@ -190,8 +205,21 @@ export class ConfigState {
       else this.goneWorkers.set(workerId, Number(body['timestamp'] ?? 0));
       return [{ kind: 'worker-gone', name: workerId }];
     }
-    // tasks-fencing-* (exactly-once source) and logger-cluster-* are Java's; Weir does not use them yet.
-    if (!key.startsWith('tasks-fencing-') && !key.startsWith('logger-cluster-')) {
+    if (key.startsWith(PREFIX.taskCount)) {
+      const name = key.slice(PREFIX.taskCount.length);
+      const count = body?.['task-count'];
+      if (typeof count !== 'number' || !Number.isInteger(count)) {
+        this.log.error(
+          `Ignoring task count record for connector '${name}' because it is in the wrong format`,
+        );
+      } else {
+        this.taskCountRecords.set(name, count);
+        this.pendingFencing.delete(name);
+      }
+      return [];
+    }
+    // logger-cluster-* are Java's; Weir does not use them yet.
+    if (!key.startsWith('logger-cluster-')) {
       this.log.error(`Discarding config update record with invalid key: ${key}`);
     }
     return [];
@@ -256,6 +284,9 @@ export class ConfigState {
     }
     this.deferred.delete(name);
     this.taskCounts.set(name, count);
+    // Tasks committed after the latest task count record need a round of zombie fencing (exactly-once).
+    this.pendingFencing.add(name);
+    this.taskGenerations.set(name, (this.taskGenerations.get(name) ?? 0) + 1);
     return [{ kind: 'tasks', name }];
   }
 
@@ -286,6 +317,9 @@ export class ConfigState {
       inconsistent: new Set(this.inconsistent),
       sessionKey: this.sessionKey,
       goneWorkers: new Map(this.goneWorkers),
+      taskCountRecords: new Map(this.taskCountRecords),
+      pendingFencing: new Set(this.pendingFencing),
+      taskGenerations: new Map(this.taskGenerations),
     };
   }
 }
@@ -298,8 +332,22 @@ export class KafkaConfigStore {
   private kafkaLog: KafkaLog | undefined;
   private started = false;
 
-  constructor(options: KafkaStoreOptions) {
+  /** With exactly-once source support (preparing, enabled): the leader's transactional writer. */
+  private readonly fencable: FencableConfigWriter | undefined;
+
+  constructor(options: KafkaStoreOptions & { readonly leaderTransactionalId?: string }) {
     this.options = options;
+    if (options.leaderTransactionalId)
+      this.fencable = new FencableConfigWriter(options.client, this.topic, options.leaderTransactionalId);
+  }
+
+  /** The leader claims the config topic (fencing a former leader) when it uses a transactional writer. */
+  async claimWritePrivileges(): Promise<void> {
+    await this.fencable?.claim();
+  }
+
+  async relinquishWritePrivileges(): Promise<void> {
+    await this.fencable?.relinquish();
   }
 
   get topic(): string {
@@ -330,6 +378,7 @@ export class KafkaConfigStore {
 
   async stop(): Promise<void> {
     this.started = false;
+    await this.fencable?.relinquish();
     await this.kafkaLog?.stop();
     this.kafkaLog = undefined;
   }
@@ -350,24 +399,27 @@ export class KafkaConfigStore {
 
   /** Writes the target state first when given (a new connector's initial state), then the config. */
   async putConnectorConfig(name: string, props: Props, targetState?: TargetState): Promise<void> {
-    const writes = [];
-    if (targetState) writes.push(this.send(targetStateKey(name), encodeTargetState(targetState)));
-    writes.push(this.send(connectorKey(name), encodeConfig(props)));
-    await Promise.all(writes);
+    const records: [string, Buffer | null][] = [];
+    if (targetState) records.push([targetStateKey(name), encodeTargetState(targetState)]);
+    records.push([connectorKey(name), encodeConfig(props)]);
+    await this.sendPrivileged(records);
     await this.readToEnd();
   }
 
   /** Tombstones for the connector's config and target state; its task records are left to compaction. */
   async removeConnectorConfig(name: string): Promise<void> {
-    await Promise.all([this.send(connectorKey(name), null), this.send(targetStateKey(name), null)]);
+    await this.sendPrivileged([
+      [connectorKey(name), null],
+      [targetStateKey(name), null],
+    ]);
     await this.readToEnd();
   }
 
   /** One record per task, then the commit that makes them visible together. */
   async putTaskConfigs(name: string, configs: readonly Props[]): Promise<void> {
     await this.readToEnd();
-    await Promise.all(configs.map((props, i) => this.send(taskKey(name, i), encodeConfig(props))));
-    await this.send(commitKey(name), encodeCommit(configs.length));
+    await this.sendPrivileged(configs.map((props, i) => [taskKey(name, i), encodeConfig(props)]));
+    await this.sendPrivileged([[commitKey(name), encodeCommit(configs.length)]]);
     await this.readToEnd();
   }
 
@@ -376,18 +428,24 @@ export class KafkaConfigStore {
   }
 
   async putSessionKey(key: SessionKey): Promise<void> {
-    await this.send(SESSION_KEY, encodeSessionKey(key));
+    await this.sendPrivileged([[SESSION_KEY, encodeSessionKey(key)]]);
     await this.readToEnd();
   }
 
   async putRestartRequest(name: string, request: RestartRequest): Promise<void> {
-    await this.send(restartKey(name), encodeRestart(request));
+    await this.sendPrivileged([[restartKey(name), encodeRestart(request)]]);
     await this.readToEnd();
   }
 
   /** Declares a worker gone for good, so its work can move at once (Weir's record; Java skips it). */
   async putWorkerGone(workerId: string, timestamp = Date.now()): Promise<void> {
     await this.send(workerGoneKey(workerId), encodeWorkerGone(workerId, timestamp));
+    await this.readToEnd();
+  }
+
+  /** Records that the connector's tasks before this count are fenced (exactly-once sources). */
+  async putTaskCountRecord(name: string, taskCount: number): Promise<void> {
+    await this.sendPrivileged([[taskCountKey(name), encodeTaskCount(taskCount)]]);
     await this.readToEnd();
   }
 
@@ -405,6 +463,12 @@ export class KafkaConfigStore {
 
   private async send(key: string, value: Buffer | null): Promise<void> {
     await this.writer().send(Buffer.from(key), value);
+  }
+
+  /** The leader's writes: in one transaction with a fencable writer, else each acknowledged. */
+  private async sendPrivileged(records: readonly [string, Buffer | null][]): Promise<void> {
+    if (this.fencable) await this.fencable.send(records);
+    else await Promise.all(records.map(([key, value]) => this.send(key, value)));
   }
 
   private notify(update: ConfigUpdate): void {

@@ -20,7 +20,11 @@ import type { Logger } from 'pino';
 import { WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { ClientBase } from '../worker/kafka-clients.ts';
+import { committedBatches, fetchUncommitted, unfilteredRecords } from './committed-batches.ts';
 import { ensureTopic, type TopicSpec } from './topic-admin.ts';
+
+/** Logs read committed data only (Java: isolation.level=read_committed), so transactional writes count once committed. */
+const READ_COMMITTED = 1;
 
 export interface LogRecord {
   readonly key: Buffer | null;
@@ -99,6 +103,8 @@ export class KafkaLog {
   private readonly options: KafkaLogOptions;
   private readonly log: Logger;
   private consumer: Consumer | undefined;
+  /** Fetches read_uncommitted, where the client's own read_committed filtering went wrong (its own fetch sessions). */
+  private rawConsumer: Consumer | undefined;
   private producer: Producer | undefined;
   private topicId = '';
   private positions: bigint[] = [];
@@ -184,7 +190,12 @@ export class KafkaLog {
     for (const waiter of this.waiters.splice(0)) {
       waiter.reject(new WeirError('WEIR_NOT_READY', `the log of topic ${this.topic} was stopped`));
     }
-    await Promise.allSettled([this.producer?.close(), this.consumer?.close(true)]);
+    await Promise.allSettled([
+      this.producer?.close(),
+      this.consumer?.close(true),
+      this.rawConsumer?.close(true),
+    ]);
+    this.rawConsumer = undefined;
     await Promise.allSettled([this.metadataLoop, ...this.nodeLoops.values()]);
     this.consumer = undefined;
     this.producer = undefined;
@@ -236,7 +247,12 @@ export class KafkaLog {
   }
 
   private async listOffsets(timestamp: bigint): Promise<bigint[]> {
-    const offsets = await this.consumer!.listOffsets({ topics: [this.topic], timestamp });
+    // Read committed: the latest offset is the last stable one (before any open transaction).
+    const offsets = await this.consumer!.listOffsets({
+      topics: [this.topic],
+      timestamp,
+      isolationLevel: READ_COMMITTED,
+    });
     const list = offsets.get(this.topic);
     if (!list) throw new WeirError('WEIR_INTERNAL', `no offsets listed for topic ${this.topic}`);
     return list;
@@ -280,6 +296,7 @@ export class KafkaLog {
       try {
         const response = await this.consumer!.fetch({
           node,
+          isolationLevel: READ_COMMITTED,
           maxWaitTime: this.options.fetchMaxWaitMs ?? 500,
           minBytes: 1,
           maxBytes: 16 * 1024 * 1024,
@@ -297,6 +314,10 @@ export class KafkaLog {
           ],
         });
         if (this.stopped) return;
+        for (const topic of response.responses)
+          for (const fetched of topic.partitions)
+            await unfilteredRecords(fetched, (partition) => this.fetchUncommitted(node, partition));
+        if (this.stopped) return;
         this.deliver(response, new Set(partitions));
       } catch (error) {
         if (this.stopped) return;
@@ -310,17 +331,29 @@ export class KafkaLog {
     }
   }
 
+  private fetchUncommitted(node: number, partition: number) {
+    const client = this.options.client;
+    this.rawConsumer ??= new Consumer({
+      ...client,
+      clientId: `${client.clientId}-raw`,
+      groupId: `${client.clientId}-unused`,
+    });
+    return fetchUncommitted(this.rawConsumer, this.topicId, node, partition, this.positions[partition]!);
+  }
+
   private deliver(response: FetchResponse, requested: Set<number>): void {
     for (const topic of response.responses) {
       if (topic.topicId !== this.topicId) continue;
-      for (const { partitionIndex: partition, records } of topic.partitions) {
+      for (const { partitionIndex: partition, records, abortedTransactions } of topic.partitions) {
         if (!requested.has(partition) || !records) continue;
+        const committed = committedBatches(abortedTransactions);
         for (const batch of records) {
           const position = this.positions[partition]!;
           const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+          // Every batch goes through the filter: it tracks which producers' transactions were aborted.
+          const deliverable = committed(batch);
           if (next <= position) continue;
-          // Control batches (transaction markers) hold no data records.
-          if ((batch.attributes & 0x20) === 0) {
+          if (deliverable) {
             for (const record of batch.records) {
               const offset = batch.firstOffset + BigInt(record.offsetDelta);
               if (offset < position) continue;

@@ -6,7 +6,7 @@
 import type { OffsetMap } from '../api/index.ts';
 import { WeirError } from '../errors.ts';
 import type { KafkaLog } from './kafka-log.ts';
-import { startStoreLog, type KafkaStoreOptions, type LogRecord } from './kafka-log.ts';
+import { javaPartition, startStoreLog, type KafkaStoreOptions, type LogRecord } from './kafka-log.ts';
 import { MemoryOffsetStore, offsetKey, parseOffsetKey, type OffsetEntry } from './offset-store.ts';
 
 export const DEFAULT_OFFSETS_TOPIC = 'connect-offsets';
@@ -58,6 +58,23 @@ export class KafkaOffsetStore extends MemoryOffsetStore {
         ),
       ),
     );
+  }
+
+  /**
+   * The entries as records of this topic, on the partitions Java's partitioner picks, for an
+   * exactly-once task to write in its own transaction; they count once read back committed.
+   */
+  transactionalMessages(
+    entries: readonly OffsetEntry[],
+  ): { topic: string; partition: number; key: Buffer; value?: Buffer }[] {
+    const partitions = this.started().partitionCount;
+    return entries.map((entry) => {
+      const key = Buffer.from(offsetKey(entry.connector, entry.partition));
+      const message = { topic: this.topic, partition: javaPartition(key, partitions), key };
+      return entry.offset === null
+        ? message
+        : { ...message, value: Buffer.from(JSON.stringify(entry.offset)) };
+    });
   }
 
   override async connectorOffsets(connector: string): Promise<{ partition: OffsetMap; offset: OffsetMap }[]> {

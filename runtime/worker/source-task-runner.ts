@@ -3,14 +3,23 @@
 // offsets are flushed to the offset store every offset.flush.interval.ms and when the task stops.
 import { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
-import type { OffsetMap, Props, SourceRecord, SourceTask, SourceTaskContext } from '../api/index.ts';
+import type {
+  OffsetMap,
+  Props,
+  SourceRecord,
+  SourceTask,
+  SourceTaskContext,
+  TransactionContext,
+} from '../api/index.ts';
 import { ConnectException, RetriableException } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import type { SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import { offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { createConverters, TransformationChain } from './plugins-for-connector.ts';
-import { deliveryTimeoutMs, producerOptions } from './kafka-clients.ts';
+import type { TopicCreationPlan } from '../config/topic-creation.ts';
+import { baseClientOptions, deliveryTimeoutMs, producerOptions } from './kafka-clients.ts';
+import { SourceTopicCreator } from './source-topic-creator.ts';
 import { errorSettings } from './errors/error-settings.ts';
 import { describeSourceRecord, LogReporter } from './errors/log-reporter.ts';
 import { ProcessingContext, WORKER_SOURCE_TASK_CLASS } from './errors/processing-context.ts';
@@ -18,6 +27,9 @@ import { RetryWithToleranceOperator } from './errors/retry-with-tolerance.ts';
 import { SourceRecordPipeline, type ProducerMessage } from './errors/source-record-pipeline.ts';
 import { WorkerTask, type TaskStatusListener } from './worker-task.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
+
+/** A record as the producer sends it. */
+export type RawMessage = ProducerMessage;
 
 interface InFlightBatch {
   offsets: Map<string, { partition: OffsetMap; offset: OffsetMap }>;
@@ -39,13 +51,15 @@ export interface SourceTaskRunnerOptions {
   initialState: 'RUNNING' | 'PAUSED';
   onTopicUsed: (topic: string) => void;
   metrics: SourceTaskMetrics;
+  /** The connector's topic creation groups; null when its tasks create no topics. */
+  topicCreation: TopicCreationPlan | null;
 }
 
 export class SourceTaskRunner extends WorkerTask {
   readonly metrics: SourceTaskMetrics;
-  private readonly options: SourceTaskRunnerOptions;
-  private task: SourceTask | undefined;
-  private producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
+  protected readonly options: SourceTaskRunnerOptions;
+  protected task: SourceTask | undefined;
+  protected producer: Producer<Buffer, Buffer, Buffer, Buffer> | undefined;
   private chain: TransformationChain<SourceRecord> | undefined;
   private operator: RetryWithToleranceOperator<SourceRecord> | undefined;
   private pipeline: SourceRecordPipeline | undefined;
@@ -60,6 +74,7 @@ export class SourceTaskRunner extends WorkerTask {
   private readonly seenTopics = new Set<string>();
   private lastPartition: OffsetMap | undefined;
   private lastPartitionKey = '';
+  private topicCreator: SourceTopicCreator | undefined;
 
   constructor(options: SourceTaskRunnerOptions) {
     super(options.id, options.taskProps, options.initialState, options.listener, options.log);
@@ -82,11 +97,19 @@ export class SourceTaskRunner extends WorkerTask {
           `dead letter queue (as in Apache Kafka Connect), so failed records are not written to ${settings.dlqTopic}`,
       );
     }
-    this.producer = new Producer(
-      producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
-    );
+    this.producer = await this.createProducer();
     this.deliveryTimeoutMs = deliveryTimeoutMs(worker, connectorProps);
+    if (this.options.topicCreation) {
+      const admin = baseClientOptions(
+        worker,
+        `connector-adminclient-${id.connector}-${id.task}`,
+        'admin',
+        connectorProps,
+      );
+      this.topicCreator = new SourceTopicCreator(this.options.topicCreation, admin, this.log);
+    }
     const context: SourceTaskContext = {
+      transactionContext: () => this.transactionContext(),
       configs: () => this.props,
       offsetStorageReader: {
         offset: async (partition) => (await offsets.get(id.connector, [partition]))[0] ?? null,
@@ -104,6 +127,21 @@ export class SourceTaskRunner extends WorkerTask {
       worker.offsetFlushIntervalMs,
     );
   }
+
+  /** The task's producer (exactly-once tasks: a transactional one, its id fenced before the task starts). */
+  protected async createProducer(): Promise<Producer<Buffer, Buffer, Buffer, Buffer>> {
+    const { worker, connectorProps, id } = this.options;
+    return new Producer(
+      producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
+    );
+  }
+
+  protected transactionContext(): TransactionContext | null {
+    return null;
+  }
+
+  /** Called after every poll, with records or without (exactly-once tasks commit by interval here). */
+  protected async afterPoll(): Promise<void> {}
 
   protected async execute(): Promise<void> {
     const task = this.task as SourceTask;
@@ -124,15 +162,35 @@ export class SourceTaskRunner extends WorkerTask {
         }
         throw error;
       }
-      if (!records) continue;
-      this.metrics.recordPoll(records.length, performance.now() - pollStarted);
-      if (records.length === 0) continue;
-      await this.send(records);
+      if (records) this.metrics.recordPoll(records.length, performance.now() - pollStarted);
+      if (records && records.length > 0) await this.send(records);
+      await this.afterPoll();
     }
   }
 
-  private async send(records: SourceRecord[]): Promise<void> {
-    const pipeline = this.pipeline as SourceRecordPipeline;
+  /**
+   * A record transformed and converted (null: dropped by a transform or an error tolerated), its
+   * topic tracked and created if need be. Synchronous unless a retry or a topic creation waits, so
+   * that the common path costs no promise per record.
+   */
+  protected toMessage(record: SourceRecord): RawMessage | null | Promise<RawMessage | null> {
+    const message = (this.pipeline as SourceRecordPipeline).process(record);
+    return message instanceof Promise ? message.then((m) => this.tracked(m)) : this.tracked(message);
+  }
+
+  private tracked(message: RawMessage | null): RawMessage | null | Promise<RawMessage | null> {
+    if (message === null) return null;
+    if (!this.seenTopics.has(message.topic)) {
+      this.seenTopics.add(message.topic);
+      this.options.onTopicUsed(message.topic);
+    }
+    // Each topic is created before its first record is sent (after transforms: a router may rename it).
+    if (this.topicCreator?.required(message.topic))
+      return this.topicCreator.ensure(message.topic).then(() => message);
+    return message;
+  }
+
+  protected async send(records: SourceRecord[]): Promise<void> {
     // Wait for a free in-flight slot before converting, so a waiting batch holds only its source
     // records, not their converted copies too (less memory, and less of it promoted to V8's old space).
     // A failed send never frees its slot: stop waiting and fail, as execute() does.
@@ -148,14 +206,9 @@ export class SourceTaskRunner extends WorkerTask {
           offset: record.sourceOffset,
         });
       }
-      let message = pipeline.process(record);
+      let message = this.toMessage(record);
       if (message instanceof Promise) message = await message;
-      if (message === null) continue;
-      messages.push(message);
-      if (!this.seenTopics.has(message.topic)) {
-        this.seenTopics.add(message.topic);
-        this.options.onTopicUsed(message.topic);
-      }
+      if (message) messages.push(message);
     }
     // A record waiting to be retried when the task stopped was dropped: none of the batch is sent, and
     // its offsets are not committed (it is polled again after a restart).
@@ -231,7 +284,7 @@ export class SourceTaskRunner extends WorkerTask {
    * offsetKey() for a record's source partition. Tasks usually return the same partition object for
    * every record (FileStreamSource does), so the last key is reused rather than serialised per record.
    */
-  private offsetKeyOf(partition: OffsetMap): string {
+  protected offsetKeyOf(partition: OffsetMap): string {
     if (partition !== this.lastPartition) {
       this.lastPartition = partition;
       this.lastPartitionKey = offsetKey(this.id.connector, partition);
@@ -249,6 +302,9 @@ export class SourceTaskRunner extends WorkerTask {
   }
 
   /** Writes acknowledged offsets to the offset store, then tells the task they are committed. */
+  /** Exactly-once tasks end their open transaction here: committed, unless the task failed. */
+  protected async closeTransaction(): Promise<void> {}
+
   private flushOffsets(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.committable.size === 0) return;
@@ -290,6 +346,7 @@ export class SourceTaskRunner extends WorkerTask {
 
   protected async close(): Promise<void> {
     clearInterval(this.flushTimer);
+    await this.closeTransaction();
     await this.awaitInFlight(this.options.worker.offsetFlushTimeoutMs);
     try {
       await this.flushOffsets();
@@ -297,6 +354,7 @@ export class SourceTaskRunner extends WorkerTask {
       this.chain?.close();
       await this.operator?.close();
       await this.producer?.close(true);
+      await this.topicCreator?.close();
     }
   }
 }

@@ -56,6 +56,11 @@ export abstract class WorkerTask {
     }
   }
 
+  /** Whether the task failed (its close() then must not commit what it was doing). */
+  protected get hasFailed(): boolean {
+    return this.failed;
+  }
+
   protected fail(error: unknown): void {
     if (this.failed) return;
     this.failed = true;

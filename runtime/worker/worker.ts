@@ -13,6 +13,7 @@ import {
 } from '../config/config-providers.ts';
 import { sameProps } from '../config/properties.ts';
 import { redactSecrets, rememberSecret } from '../config/secrets.ts';
+import { topicCreationPlan } from '../config/topic-creation.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import { traceOf as rawTraceOf } from '../errors.ts';
 import { logger } from '../logging.ts';
@@ -23,7 +24,8 @@ import type { ConnectorState, TargetState } from '../rest/types.ts';
 import type { OffsetStore } from '../storage/offset-store.ts';
 import type { StatusStore, TaskId } from '../storage/status-store.ts';
 import { SinkTaskRunner } from './sink-task-runner.ts';
-import { SourceTaskRunner } from './source-task-runner.ts';
+import { ExactlyOnceSourceTaskRunner, type ExactlyOnceOptions } from './exactly-once-source-task-runner.ts';
+import { SourceTaskRunner, type SourceTaskRunnerOptions } from './source-task-runner.ts';
 import type { WorkerTask } from './worker-task.ts';
 
 export interface WorkerOptions {
@@ -42,6 +44,8 @@ export interface WorkerOptions {
    * cluster's group.id, or the standalone worker's id): see sink-group-instance.ts. Absent: dynamic.
    */
   sinkGroupInstanceScope?: string;
+  /** With exactly.once.source.support=enabled: source tasks run transactions. */
+  exactlyOnce?: ExactlyOnceOptions;
 }
 
 interface RunningConnector {
@@ -176,6 +180,8 @@ export class Worker {
     try {
       instance = this.createConnector(props);
       props = this.resolveConfig(props);
+      // Invalid topic.creation.* settings fail a source connector when it starts, as in Java.
+      if (instance.kind === 'source') topicCreationPlan(props, this.config.topicCreationEnable);
     } catch (error) {
       this.metrics.recordConnectorStartup(false);
       this.reportConnector(name, 'FAILED', traceOf(error));
@@ -352,14 +358,19 @@ export class Worker {
           if (this.config.topicTrackingEnable) statuses.putTopic(id.connector, topic);
         },
       };
+      const source = (): SourceTaskRunnerOptions => ({
+        ...common,
+        createTask: () => new taskClass() as SourceTask,
+        offsets: this.options.offsets,
+        metrics: new SourceTaskMetrics(id.connector, id.task),
+        topicCreation: topicCreationPlan(connectorProps, this.config.topicCreationEnable),
+      });
+      const exactlyOnce = this.options.exactlyOnce;
       runner =
         plugin.kind === 'source'
-          ? new SourceTaskRunner({
-              ...common,
-              createTask: () => new taskClass() as SourceTask,
-              offsets: this.options.offsets,
-              metrics: new SourceTaskMetrics(id.connector, id.task),
-            })
+          ? exactlyOnce
+            ? new ExactlyOnceSourceTaskRunner(source(), exactlyOnce)
+            : new SourceTaskRunner(source())
           : new SinkTaskRunner({
               ...common,
               createTask: () => new taskClass() as SinkTask,
