@@ -93,7 +93,7 @@ describe('writes during a rebalance, Weir and Java side by side', () => {
       const codes: Record<Side, number[]> = { java: [], weir: [] };
       for (const side of SIDES) {
         const url = urls(side)[via] as string;
-        // Before the connector has generated its task: Java answers 404 (unknown task) at once.
+        // Before the connector has generated its task: 404 (unknown task).
         const early = uniqueName(`early-${side}`);
         expect(await create(url, early)).toBe(201);
         codes[side].push((await http('POST', `${url}/connectors/${early}/tasks/0/restart`)).status);
@@ -111,8 +111,13 @@ describe('writes during a rebalance, Weir and Java side by side', () => {
         latencies[side].push(restart.ms);
         for (const n of [early, name]) await http('DELETE', `${url}/connectors/${n}`);
       }
-      expect(codes.weir).toEqual(codes.java);
+      // Java's answer to the early restart depends on timing: 404 (unknown task) when its herder has
+      // read the new config, 409 when the request meets the rebalance the create started. Weir holds
+      // the request until the group settles, so it always answers 404.
+      expect([404, 409]).toContain(codes.java[0]);
+      expect(codes.java[1]).toBe(204);
       expect(codes.weir).toEqual([404, 204]);
+      if (codes.java[0] === 409) console.log(`via worker ${via}: Java answered the early restart with 409`);
     }
     const shown = (ms: number[]) => ms.map((m) => `${m.toFixed(0)} ms`).join(', ');
     console.log(
