@@ -2,19 +2,28 @@
 // JSON with schemas round-trips between Weir and Apache Kafka Connect.
 import { DataException, SchemaBuilderException } from './errors.ts';
 
-export type SchemaType =
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'float32'
-  | 'float64'
-  | 'boolean'
-  | 'string'
-  | 'bytes'
-  | 'array'
-  | 'map'
-  | 'struct';
+/** Every Schema.Type, in Java's declaration order (the order Java prints an EnumSet of them in). */
+export const SCHEMA_TYPES = [
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'boolean',
+  'string',
+  'bytes',
+  'array',
+  'map',
+  'struct',
+] as const;
+
+export type SchemaType = (typeof SCHEMA_TYPES)[number];
+
+/** The types Schema.Type.isPrimitive() accepts: all but array, map and struct. */
+export const PRIMITIVE_SCHEMA_TYPES: readonly SchemaType[] = SCHEMA_TYPES.filter(
+  (type) => type !== 'array' && type !== 'map' && type !== 'struct',
+);
 
 export interface Field {
   readonly name: string;
