@@ -280,7 +280,8 @@ export class Struct {
   }
 }
 
-const INT_RANGES: Partial<Record<SchemaType, [number, number]>> = {
+/** [min, max] of int8, int16 and int32 values; int64 has none, its values may be bigints. */
+export const INT_RANGES: Partial<Record<SchemaType, readonly [number, number]>> = {
   int8: [-128, 127],
   int16: [-32768, 32767],
   int32: [-2147483648, 2147483647],
@@ -303,7 +304,7 @@ export function validateValue(schema: Schema, value: unknown, where = 'value'): 
         if (!(value instanceof Date)) fail();
         return;
       }
-      const [min, max] = INT_RANGES[schema.type] as [number, number];
+      const [min, max] = INT_RANGES[schema.type] as readonly [number, number];
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail();
       return;
     }
