@@ -11,7 +11,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Admin } from '@platformatic/kafka';
 import { javaArgs } from '../tools/kafka/testbed.ts';
 import { http, waitFor } from '../tools/weir-process.ts';
 import { formatTable, median, ratioLine, type BenchRow } from './table.ts';
@@ -25,6 +24,7 @@ import {
   startWorker,
   stopWorker,
   withBenchSetup,
+  type BenchSetup,
   type WorkerBenchOptions,
 } from './worker-bench.ts';
 
@@ -40,11 +40,8 @@ interface WorkerRun {
 async function runWorker(
   kind: 'weir' | 'java',
   dir: string,
-  bootstrap: string,
-  admin: Admin,
-  input: string,
+  { bootstrap, admin, input, weirMain }: BenchSetup,
   options: FileBenchOptions,
-  weirMain: string,
 ): Promise<WorkerRun> {
   mkdirSync(dir, { recursive: true });
   const topic = benchTopic(kind);
@@ -135,20 +132,13 @@ export async function runFileBench(options: FileBenchOptions): Promise<string> {
     options,
     (root) =>
       `bench file: ${lines.toLocaleString('en-US')} lines of ${RECORD_BYTES} bytes, ${runs} run(s), in ${root}`,
-    async ({ root, input, weirMain, bootstrap, admin, want }) => {
+    async (setup) => {
+      const { root, bootstrap, admin, want } = setup;
       for (let run = 1; run <= runs; run++) {
         for (const kind of ['java', 'weir'] as const) {
           if (!want(kind)) continue;
           log(`run ${run}/${runs}: ${kind}…`);
-          const r = await runWorker(
-            kind,
-            join(root, `${kind}-${run}`),
-            bootstrap,
-            admin,
-            input,
-            options,
-            weirMain,
-          );
+          const r = await runWorker(kind, join(root, `${kind}-${run}`), setup, options);
           results[kind].push(r);
           log(
             `  start-up ${r.startupMs.toFixed(0)} ms, source ${r.sourceMs.toFixed(0)} ms, ` +

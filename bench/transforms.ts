@@ -10,7 +10,6 @@
 // offset reaches N, then the process's peak RSS (VmHWM).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Admin } from '@platformatic/kafka';
 import { http, waitFor } from '../tools/weir-process.ts';
 import { markdownTable, median, ratioLine, type BenchRow } from './table.ts';
 import {
@@ -23,6 +22,7 @@ import {
   startWorker,
   stopWorker,
   withBenchSetup,
+  type BenchSetup,
   type WorkerBenchOptions,
 } from './worker-bench.ts';
 
@@ -61,11 +61,8 @@ export function transformsConnectorConfig(file: string, topic: string): Record<s
 async function runWorker(
   kind: 'weir' | 'java',
   dir: string,
-  bootstrap: string,
-  admin: Admin,
-  input: string,
+  { bootstrap, admin, input, weirMain }: BenchSetup,
   options: TransformsBenchOptions,
-  weirMain: string,
 ): Promise<TransformsRun> {
   mkdirSync(dir, { recursive: true });
   const topic = benchTopic(kind);
@@ -131,13 +128,14 @@ export async function runTransformsBench(options: TransformsBenchOptions): Promi
     (root) =>
       `bench transforms: ${lines.toLocaleString('en-US')} lines of ${RECORD_BYTES} bytes through ` +
       `HoistField, InsertField and RegexRouter, ${runs} run(s), in ${root}`,
-    async ({ root, input, weirMain, bootstrap, admin, want }) => {
+    async (setup) => {
+      const { root, want } = setup;
       for (let run = 1; run <= runs; run++) {
         for (const kind of ['java', 'weir'] as const) {
           if (!want(kind)) continue;
           log(`run ${run}/${runs}: ${kind}…`);
           const dir = join(root, `${kind}-${run}`);
-          const r = await runWorker(kind, dir, bootstrap, admin, input, options, weirMain);
+          const r = await runWorker(kind, dir, setup, options);
           results[kind].push(r);
           log(
             `  start-up ${r.startupMs.toFixed(0)} ms, source with transforms ${r.sourceMs.toFixed(0)} ms, ` +
