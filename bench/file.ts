@@ -8,39 +8,27 @@
 // that topic from the start (sink: POST → the sink file holds N lines), then the process's peak RSS
 // (VmHWM) before it is stopped. Both workers use StringConverter for keys and values and
 // offset.flush.interval.ms=1000; the broker and the workers share the machine.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Admin, ListOffsetTimestamps } from '@platformatic/kafka';
-import { REPO_ROOT, freePort, javaArgs, startBroker, stopBroker } from '../tools/kafka/testbed.ts';
-import { http, toProperties, waitFor } from '../tools/weir-process.ts';
+import { javaArgs } from '../tools/kafka/testbed.ts';
+import { http, waitFor } from '../tools/weir-process.ts';
 import { formatTable, median, ratioLine, type BenchRow } from './table.ts';
+import {
+  RECORD_BYTES,
+  benchTopic,
+  created,
+  endOffset,
+  environmentLine,
+  peakRssMb,
+  startWorker,
+  stopWorker,
+  withBenchSetup,
+  type BenchSetup,
+  type WorkerBenchOptions,
+} from './worker-bench.ts';
 
-export const RECORD_BYTES = 100;
-
-export interface FileBenchOptions {
-  lines: number;
-  runs: number;
-  /** Keep the temporary folder (logs, files) for inspection. */
-  keep: boolean;
-  /** Only these systems (default all): weir, java, raw. */
-  only?: string[];
-  /** Run Weir compiled (as shipped: `npm run build` output; default) or from its TypeScript sources. */
-  weirFrom: 'build' | 'source';
-  /** Extra `node` flags for the Weir worker (e.g. --max-semi-space-size=8); none by default. */
-  weirNodeOptions: string[];
-  log: (line: string) => void;
-}
+export type FileBenchOptions = WorkerBenchOptions;
 
 interface WorkerRun {
   startupMs: number;
@@ -49,159 +37,14 @@ interface WorkerRun {
   peakRssMb: number;
 }
 
-export interface Worker {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** N lines of exactly RECORD_BYTES bytes (plus '\n'), each different, written in chunks. */
-export function writeInput(file: string, lines: number): void {
-  const out: string[] = [];
-  const flush = (flag: string): void => {
-    writeFileSync(file, out.join(''), { flag });
-    out.length = 0;
-  };
-  writeFileSync(file, '');
-  const filler = 'x'.repeat(RECORD_BYTES);
-  for (let i = 0; i < lines; i++) {
-    const prefix = `line-${i}-`;
-    out.push(prefix, filler.slice(prefix.length), '\n');
-    if (out.length >= 30_000) flush('a');
-  }
-  flush('a');
-}
-
-export function peakRssMb(pid: number | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1]);
-    return kb / 1024;
-  } catch {
-    const ps = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
-    return Number(ps.stdout.trim()) / 1024;
-  }
-}
-
-/**
- * Compiles the runtime as `npm run build` does, into .weir/bench-build (not dist/, which bin/weir.js
- * would then prefer for everyone working in this checkout); returns the CLI's entry point.
- */
-export function buildWeir(log: (line: string) => void): string {
-  const outDir = join(REPO_ROOT, '.weir', 'bench-build');
-  log(`compiling Weir into ${outDir} (tsc -p tsconfig.build.json)…`);
-  rmSync(outDir, { recursive: true, force: true });
-  const result = spawnSync(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-      '-p',
-      'tsconfig.build.json',
-      '--outDir',
-      outDir,
-    ],
-    { cwd: REPO_ROOT, encoding: 'utf8' },
-  );
-  const main = join(outDir, 'runtime', 'cli', 'main.js');
-  // tsc emits despite type errors; others' work in progress elsewhere in the tree must not stop a bench.
-  if (!existsSync(main)) throw new Error(`compiling Weir failed:\n${result.stdout}${result.stderr}`);
-  if (result.status !== 0) log(`tsc reported type errors (the output was emitted):\n${result.stdout}`);
-  return main;
-}
-
-export async function startWorker(
-  kind: 'weir' | 'java',
-  dir: string,
-  bootstrap: string,
-  weirMain: string,
-  nodeOptions: string[],
-): Promise<{ worker: Worker; startupMs: number }> {
-  const port = await freePort();
-  const workerFile = join(dir, 'worker.properties');
-  writeFileSync(
-    workerFile,
-    toProperties({
-      'bootstrap.servers': bootstrap,
-      'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'offset.storage.file.filename': join(dir, 'connect.offsets'),
-      'offset.flush.interval.ms': '1000',
-      listeners: `http://127.0.0.1:${port}`,
-    }),
-  );
-  const [command, args] =
-    kind === 'weir'
-      ? [process.execPath, [...nodeOptions, weirMain, 'connect-standalone', workerFile]]
-      : ['java', javaArgs('org.apache.kafka.connect.cli.ConnectStandalone', [workerFile])];
-  const logFile = join(dir, `${kind}.log`);
-  const started = performance.now();
-  const child = spawn(command, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WEIR_LOG_FORMAT: 'json' },
-  });
-  const log = createWriteStream(logFile);
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
-  let ended = false;
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      ended = true;
-      resolve();
-    }),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    `${kind}'s REST API at ${url}`,
-    async () => {
-      if (ended) throw new Error(`${kind} exited before its REST API answered; see ${logFile}`);
-      return (await fetch(`${url}/`)).status === 200;
-    },
-    120_000,
-    10,
-  );
-  const startupMs = performance.now() - started;
-  return { worker: { child, url, exited }, startupMs };
-}
-
-export async function stopWorker(worker: Worker): Promise<void> {
-  worker.child.kill('SIGTERM');
-  const killed = await Promise.race([worker.exited.then(() => false), sleep(30_000).then(() => true)]);
-  if (killed) {
-    worker.child.kill('SIGKILL');
-    await worker.exited;
-  }
-}
-
-export async function endOffset(admin: Admin, topic: string): Promise<bigint> {
-  const [listed] = await admin.listOffsets({
-    topics: [{ name: topic, partitions: [{ partitionIndex: 0, timestamp: ListOffsetTimestamps.LATEST }] }],
-  });
-  return listed?.partitions[0]?.offset ?? 0n;
-}
-
-export async function created(
-  response: Promise<{ status: number; body: unknown }>,
-  what: string,
-): Promise<void> {
-  const r = await response;
-  if (r.status !== 201)
-    throw new Error(`creating ${what} failed: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-}
-
 async function runWorker(
   kind: 'weir' | 'java',
   dir: string,
-  bootstrap: string,
-  admin: Admin,
-  input: string,
+  { bootstrap, admin, input, weirMain }: BenchSetup,
   options: FileBenchOptions,
-  weirMain: string,
 ): Promise<WorkerRun> {
   mkdirSync(dir, { recursive: true });
-  const topic = `bench-${kind}-${Date.now().toString(36)}`;
+  const topic = benchTopic(kind);
   await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
   const sinkFile = join(dir, 'sink.txt');
   const { worker, startupMs } = await startWorker(kind, dir, bootstrap, weirMain, options.weirNodeOptions);
@@ -283,53 +126,35 @@ function runProducerPerformance(bootstrap: string, topic: string, lines: number,
 
 export async function runFileBench(options: FileBenchOptions): Promise<string> {
   const { log, lines, runs } = options;
-  const want = (name: string) => !options.only || options.only.includes(name);
-  const root = mkdtempSync(join(tmpdir(), 'weir-bench-'));
-  log(
-    `bench file: ${lines.toLocaleString('en-US')} lines of ${RECORD_BYTES} bytes, ${runs} run(s), in ${root}`,
-  );
-  const weirMain =
-    options.weirFrom === 'build' && want('weir') ? buildWeir(log) : join(REPO_ROOT, 'bin', 'weir.js');
-  const input = join(root, 'input.txt');
-  writeInput(input, lines);
-  log('starting a Kafka broker…');
-  const broker = await startBroker({ dir: join(root, 'kafka') });
-  const admin = new Admin({ clientId: 'weir-bench', bootstrapBrokers: [broker.bootstrap] });
   const results: Record<'weir' | 'java', WorkerRun[]> = { weir: [], java: [] };
   const raw: number[] = [];
-  try {
-    for (let run = 1; run <= runs; run++) {
-      for (const kind of ['java', 'weir'] as const) {
-        if (!want(kind)) continue;
-        log(`run ${run}/${runs}: ${kind}…`);
-        const r = await runWorker(
-          kind,
-          join(root, `${kind}-${run}`),
-          broker.bootstrap,
-          admin,
-          input,
-          options,
-          weirMain,
-        );
-        results[kind].push(r);
-        log(
-          `  start-up ${r.startupMs.toFixed(0)} ms, source ${r.sourceMs.toFixed(0)} ms, ` +
-            `sink ${r.sinkMs.toFixed(0)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
-        );
+  await withBenchSetup(
+    options,
+    (root) =>
+      `bench file: ${lines.toLocaleString('en-US')} lines of ${RECORD_BYTES} bytes, ${runs} run(s), in ${root}`,
+    async (setup) => {
+      const { root, bootstrap, admin, want } = setup;
+      for (let run = 1; run <= runs; run++) {
+        for (const kind of ['java', 'weir'] as const) {
+          if (!want(kind)) continue;
+          log(`run ${run}/${runs}: ${kind}…`);
+          const r = await runWorker(kind, join(root, `${kind}-${run}`), setup, options);
+          results[kind].push(r);
+          log(
+            `  start-up ${r.startupMs.toFixed(0)} ms, source ${r.sourceMs.toFixed(0)} ms, ` +
+              `sink ${r.sinkMs.toFixed(0)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+          );
+        }
+        if (want('raw')) {
+          log(`run ${run}/${runs}: ProducerPerformance…`);
+          const topic = `bench-raw-${run}-${Date.now().toString(36)}`;
+          await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+          raw.push(runProducerPerformance(bootstrap, topic, lines, root));
+          log(`  ${raw.at(-1)?.toFixed(0)} records/s`);
+        }
       }
-      if (want('raw')) {
-        log(`run ${run}/${runs}: ProducerPerformance…`);
-        const topic = `bench-raw-${run}-${Date.now().toString(36)}`;
-        await admin.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
-        raw.push(runProducerPerformance(broker.bootstrap, topic, lines, root));
-        log(`  ${raw.at(-1)?.toFixed(0)} records/s`);
-      }
-    }
-  } finally {
-    await admin.close().catch(() => {});
-    await stopBroker(join(root, 'kafka'));
-    if (!options.keep) rmSync(root, { recursive: true, force: true });
-  }
+    },
+  );
 
   const row = (name: string, runsOf: WorkerRun[]): BenchRow => ({
     name,
@@ -348,8 +173,6 @@ export async function runFileBench(options: FileBenchOptions): Promise<string> {
     ratioLine(weir, rawRow),
     '',
     `${lines.toLocaleString('en-US')} records of ${RECORD_BYTES} bytes, median of ${runs} run(s); ` +
-      `${cpus().length} cores, Node ${process.versions.node} (Weir ${options.weirFrom === 'build' ? 'compiled' : 'from TypeScript sources'}` +
-      `${options.weirNodeOptions.length > 0 ? `, node ${options.weirNodeOptions.join(' ')}` : ''}), ` +
-      'Apache Kafka 4.3.1 (broker and Connect).',
+      environmentLine(options),
   ].join('\n');
 }

@@ -8,34 +8,25 @@
 // without schemas ({"line":"…","source":"bench"}), keys (null) by StringConverter. Per worker and
 // run: a fresh process, the source connector created over REST, time until the routed topic's end
 // offset reaches N, then the process's peak RSS (VmHWM).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Admin } from '@platformatic/kafka';
-import { REPO_ROOT, startBroker, stopBroker } from '../tools/kafka/testbed.ts';
 import { http, waitFor } from '../tools/weir-process.ts';
+import { markdownTable, median, ratioLine, type BenchRow } from './table.ts';
 import {
   RECORD_BYTES,
-  buildWeir,
+  benchTopic,
   created,
   endOffset,
+  environmentLine,
   peakRssMb,
   startWorker,
   stopWorker,
-  writeInput,
-} from './file.ts';
-import { markdownTable, median, ratioLine, type BenchRow } from './table.ts';
+  withBenchSetup,
+  type BenchSetup,
+  type WorkerBenchOptions,
+} from './worker-bench.ts';
 
-export interface TransformsBenchOptions {
-  lines: number;
-  runs: number;
-  keep: boolean;
-  /** Only these systems (default both): weir, java. */
-  only?: string[];
-  weirFrom: 'build' | 'source';
-  weirNodeOptions: string[];
-  log: (line: string) => void;
-}
+export type TransformsBenchOptions = WorkerBenchOptions;
 
 interface TransformsRun {
   startupMs: number;
@@ -70,14 +61,11 @@ export function transformsConnectorConfig(file: string, topic: string): Record<s
 async function runWorker(
   kind: 'weir' | 'java',
   dir: string,
-  bootstrap: string,
-  admin: Admin,
-  input: string,
+  { bootstrap, admin, input, weirMain }: BenchSetup,
   options: TransformsBenchOptions,
-  weirMain: string,
 ): Promise<TransformsRun> {
   mkdirSync(dir, { recursive: true });
-  const topic = `bench-${kind}-${Date.now().toString(36)}`;
+  const topic = benchTopic(kind);
   const routed = routedTopic(topic);
   // Both topics exist up front, so neither worker waits on the broker's auto-creation.
   await admin.createTopics({ topics: [topic, routed], partitions: 1, replicas: 1 });
@@ -134,39 +122,29 @@ export function formatTransformsTable(weir: BenchRow, java: BenchRow): string {
 
 export async function runTransformsBench(options: TransformsBenchOptions): Promise<string> {
   const { log, lines, runs } = options;
-  const want = (name: string) => !options.only || options.only.includes(name);
-  const root = mkdtempSync(join(tmpdir(), 'weir-bench-'));
-  log(
-    `bench transforms: ${lines.toLocaleString('en-US')} lines of ${RECORD_BYTES} bytes through ` +
-      `HoistField, InsertField and RegexRouter, ${runs} run(s), in ${root}`,
-  );
-  const weirMain =
-    options.weirFrom === 'build' && want('weir') ? buildWeir(log) : join(REPO_ROOT, 'bin', 'weir.js');
-  const input = join(root, 'input.txt');
-  writeInput(input, lines);
-  log('starting a Kafka broker…');
-  const broker = await startBroker({ dir: join(root, 'kafka') });
-  const admin = new Admin({ clientId: 'weir-bench', bootstrapBrokers: [broker.bootstrap] });
   const results: Record<'weir' | 'java', TransformsRun[]> = { weir: [], java: [] };
-  try {
-    for (let run = 1; run <= runs; run++) {
-      for (const kind of ['java', 'weir'] as const) {
-        if (!want(kind)) continue;
-        log(`run ${run}/${runs}: ${kind}…`);
-        const dir = join(root, `${kind}-${run}`);
-        const r = await runWorker(kind, dir, broker.bootstrap, admin, input, options, weirMain);
-        results[kind].push(r);
-        log(
-          `  start-up ${r.startupMs.toFixed(0)} ms, source with transforms ${r.sourceMs.toFixed(0)} ms, ` +
-            `peak RSS ${r.peakRssMb.toFixed(0)} MB`,
-        );
+  await withBenchSetup(
+    options,
+    (root) =>
+      `bench transforms: ${lines.toLocaleString('en-US')} lines of ${RECORD_BYTES} bytes through ` +
+      `HoistField, InsertField and RegexRouter, ${runs} run(s), in ${root}`,
+    async (setup) => {
+      const { root, want } = setup;
+      for (let run = 1; run <= runs; run++) {
+        for (const kind of ['java', 'weir'] as const) {
+          if (!want(kind)) continue;
+          log(`run ${run}/${runs}: ${kind}…`);
+          const dir = join(root, `${kind}-${run}`);
+          const r = await runWorker(kind, dir, setup, options);
+          results[kind].push(r);
+          log(
+            `  start-up ${r.startupMs.toFixed(0)} ms, source with transforms ${r.sourceMs.toFixed(0)} ms, ` +
+              `peak RSS ${r.peakRssMb.toFixed(0)} MB`,
+          );
+        }
       }
-    }
-  } finally {
-    await admin.close().catch(() => {});
-    await stopBroker(join(root, 'kafka'));
-    if (!options.keep) rmSync(root, { recursive: true, force: true });
-  }
+    },
+  );
   const row = (name: string, runsOf: TransformsRun[]): BenchRow => ({
     name,
     sourceRecordsPerSec: median(runsOf.map((r) => (lines * 1000) / r.sourceMs)),
@@ -178,8 +156,6 @@ export async function runTransformsBench(options: TransformsBenchOptions): Promi
     '',
     `${lines.toLocaleString('en-US')} records of ${RECORD_BYTES} bytes, FileStreamSource → HoistField$Value → ` +
       `InsertField$Value → RegexRouter → JsonConverter (no schemas), median of ${runs} run(s); ` +
-      `${cpus().length} cores, Node ${process.versions.node} (Weir ${options.weirFrom === 'build' ? 'compiled' : 'from TypeScript sources'}` +
-      `${options.weirNodeOptions.length > 0 ? `, node ${options.weirNodeOptions.join(' ')}` : ''}), ` +
-      'Apache Kafka 4.3.1 (broker and Connect).',
+      environmentLine(options),
   ].join('\n');
 }

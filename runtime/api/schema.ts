@@ -2,19 +2,28 @@
 // JSON with schemas round-trips between Weir and Apache Kafka Connect.
 import { DataException, SchemaBuilderException } from './errors.ts';
 
-export type SchemaType =
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'float32'
-  | 'float64'
-  | 'boolean'
-  | 'string'
-  | 'bytes'
-  | 'array'
-  | 'map'
-  | 'struct';
+/** Every Schema.Type, in Java's declaration order (the order Java prints an EnumSet of them in). */
+export const SCHEMA_TYPES = [
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'float32',
+  'float64',
+  'boolean',
+  'string',
+  'bytes',
+  'array',
+  'map',
+  'struct',
+] as const;
+
+export type SchemaType = (typeof SCHEMA_TYPES)[number];
+
+/** The types Schema.Type.isPrimitive() accepts: all but array, map and struct. */
+export const PRIMITIVE_SCHEMA_TYPES: readonly SchemaType[] = SCHEMA_TYPES.filter(
+  (type) => type !== 'array' && type !== 'map' && type !== 'struct',
+);
 
 export interface Field {
   readonly name: string;
@@ -271,7 +280,8 @@ export class Struct {
   }
 }
 
-const INT_RANGES: Partial<Record<SchemaType, [number, number]>> = {
+/** [min, max] of int8, int16 and int32 values; int64 has none, its values may be bigints. */
+export const INT_RANGES: Partial<Record<SchemaType, readonly [number, number]>> = {
   int8: [-128, 127],
   int16: [-32768, 32767],
   int32: [-2147483648, 2147483647],
@@ -294,7 +304,7 @@ export function validateValue(schema: Schema, value: unknown, where = 'value'): 
         if (!(value instanceof Date)) fail();
         return;
       }
-      const [min, max] = INT_RANGES[schema.type] as [number, number];
+      const [min, max] = INT_RANGES[schema.type] as readonly [number, number];
       if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) fail();
       return;
     }

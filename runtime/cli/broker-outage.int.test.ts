@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startJavaConnectStandalone, type JavaConnectProcess } from '../../tools/java-connect-process.ts';
 import { freePort, startBroker, stopBroker } from '../../tools/kafka/testbed.ts';
+import { tail } from '../../tools/vitest/worker-logs.ts';
 import {
   http,
   startWeirDistributed,
@@ -23,9 +24,6 @@ const OUTAGE_MS = 18_000;
 
 const lines = (file: string): string[] =>
   existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
-
-const tail = (file: string, n = 60): string =>
-  existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-n).join('\n') : `(no ${file})`;
 
 interface Pipeline {
   name: string;
@@ -158,7 +156,7 @@ describe('a broker outage', () => {
       ).catch((error: unknown) => {
         throw new Error(
           `${(error as Error).message}; resumed: ${JSON.stringify([...resumed])}\n` +
-            pipelines.map((p) => `--- ${p.log}\n${tail(p.log)}`).join('\n'),
+            pipelines.map((p) => `--- ${p.log}\n${tail(p.log, 60)}`).join('\n'),
         );
       });
       for (const [name, ms] of resumed)
@@ -185,7 +183,7 @@ describe('a broker outage', () => {
         );
       } catch (error) {
         throw new Error(
-          `${(error as Error).message}\nstates: ${JSON.stringify(await states(p))}\n${tail(p.log)}`,
+          `${(error as Error).message}\nstates: ${JSON.stringify(await states(p))}\n${tail(p.log, 60)}`,
           { cause: error },
         );
       }
@@ -240,7 +238,7 @@ describe('a broker outage', () => {
     }
     await waitFor('every line in the sink', () => new Set(lines(p.sink)).size >= written, 90_000, 200).catch(
       (error: unknown) => {
-        throw new Error(`${(error as Error).message}\n${tail(p.log)}`);
+        throw new Error(`${(error as Error).message}\n${tail(p.log, 60)}`);
       },
     );
     const got = lines(p.sink);

@@ -1,7 +1,7 @@
 // Connect values to JSON text and JSON nodes back to Connect values, as JsonConverter's
 // convertToJson / convertToConnect: logical types first (by schema name), then the schema's type,
 // or the value's own type when there is no schema.
-import { DataException, isDecimal, LogicalTypes, Struct, schemasEqual } from '../api/index.ts';
+import { DataException, INT_RANGES, isDecimal, LogicalTypes, Struct, schemasEqual } from '../api/index.ts';
 import type { Schema, SchemaType } from '../api/index.ts';
 import {
   bigintToBytes,
@@ -28,11 +28,6 @@ export interface JsonValueOptions {
   readonly replaceNullWithDefault: boolean;
 }
 
-const INT_RANGES: Partial<Record<SchemaType, readonly [number, number]>> = {
-  int8: [-128, 127],
-  int16: [-32768, 32767],
-  int32: [-2147483648, 2147483647],
-};
 const INT64_LIMIT = 2 ** 63;
 
 const label = (schema: Schema): string => schema.type.toUpperCase();

@@ -5,6 +5,7 @@ import {
   copySchemaBasics,
   deriveStruct,
   fieldOf,
+  SCHEMA_TYPES,
   SchemaBuilder,
   SchemaCache,
 } from '../api/index.ts';
@@ -24,20 +25,6 @@ import {
 
 const SPEC_CONFIG = 'spec';
 const PURPOSE = 'cast types';
-const SCHEMA_TYPES: readonly SchemaType[] = [
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-  'array',
-  'map',
-  'struct',
-];
 
 /** What a spec asks for: one type for the whole key or value, or a type per top-level field. */
 export interface CastSpec {

@@ -5,11 +5,12 @@ import {
   ConfigDef,
   copySchemaBasics,
   DataException,
+  PRIMITIVE_SCHEMA_TYPES,
   SchemaBuilder,
   SchemaCache,
   Struct,
 } from '../api/index.ts';
-import type { ConnectRecord, Schema, Transformation } from '../api/index.ts';
+import type { ConnectRecord, Schema, SchemaType, Transformation } from '../api/index.ts';
 import { javaClass } from './support/java-types.ts';
 import { javaHashMapEntries } from './support/java-hash-map.ts';
 import { simpleConfig } from './support/simple-config.ts';
@@ -29,18 +30,7 @@ export const FLATTEN_CONFIG_DEF = new ConfigDef().define(DELIMITER_CONFIG, {
 });
 
 /** Types copied as they are: every primitive and arrays. */
-const KEPT_TYPES = new Set([
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-  'array',
-]);
+const KEPT_TYPES = new Set<SchemaType>([...PRIMITIVE_SCHEMA_TYPES, 'array']);
 
 export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
   private delimiter = '.';

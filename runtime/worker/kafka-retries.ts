@@ -7,6 +7,7 @@
 import type { RetryDelayGetter } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { logger } from '../logging.ts';
+import { errorTree } from './kafka-error-tree.ts';
 
 /** How often one client repeats that an address is unreachable. */
 export const UNREACHABLE_REPORT_INTERVAL_MS = 5000;
@@ -35,20 +36,6 @@ export function backoffDelay(settings: RetrySettings, attempt: number, random = 
   const exp = Math.min(settings.backoffMaxMs, settings.backoffMs * 2 ** Math.max(0, attempt - 1));
   if (settings.backoffMaxMs <= settings.backoffMs) return settings.backoffMs;
   return Math.round(exp * (0.8 + 0.4 * random()));
-}
-
-interface ErrorNode extends Error {
-  cause?: unknown;
-  errors?: unknown[];
-  code?: string;
-}
-
-function* errorTree(error: unknown, depth = 0): Generator<ErrorNode> {
-  if (!(error instanceof Error) || depth > 10) return;
-  const node = error as ErrorNode;
-  yield node;
-  yield* errorTree(node.cause, depth + 1);
-  for (const inner of node.errors ?? []) yield* errorTree(inner, depth + 1);
 }
 
 /** The addresses a failed request could not connect to, each with the system's reason. */

@@ -4,6 +4,7 @@
 import { globSync, readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { ConfigException } from '../api/index.ts';
+import { errorTree } from './kafka-error-tree.ts';
 
 export interface SecurityOptions {
   tls?: TlsOptions;
@@ -129,21 +130,6 @@ const UNTRUSTED_CERTIFICATE = new Set([
   'CERT_NOT_YET_VALID',
   'CERT_SIGNATURE_FAILURE',
 ]);
-
-type ErrorNode = Error & {
-  code?: string;
-  apiId?: string;
-  serverErrorMessage?: string;
-  errors?: unknown[];
-};
-
-function* errorTree(error: unknown, depth = 0): Generator<ErrorNode> {
-  if (!(error instanceof Error) || depth > 10) return;
-  const node = error as ErrorNode;
-  yield node;
-  yield* errorTree(node.cause, depth + 1);
-  for (const inner of node.errors ?? []) yield* errorTree(inner, depth + 1);
-}
 
 /**
  * What a failed connection says about the client's security settings, as a sentence naming the

@@ -1,7 +1,7 @@
 // Cast's conversion of one value to a primitive type, as Cast.castValueToType: the source type comes
 // from the schema (or, schemaless, from the value), logical dates become their int/long form unless
 // cast to a string, and strings are parsed with Java's parsers.
-import { DataException, isDecimal, LogicalTypes, Struct } from '../../api/index.ts';
+import { DataException, isDecimal, LogicalTypes, PRIMITIVE_SCHEMA_TYPES, Struct } from '../../api/index.ts';
 import type { Schema, SchemaType } from '../../api/index.ts';
 import { formatDecimal, formatDouble, formatFloat } from '../../api/java-formats.ts';
 import { javaClass } from './java-types.ts';
@@ -20,18 +20,8 @@ import {
 } from './java-numbers.ts';
 import type { JavaNumber } from './java-numbers.ts';
 
-/** Schema.Type names in declaration order, as Java prints an EnumSet of them. */
-export const SUPPORTED_INPUT_TYPES: readonly SchemaType[] = [
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-  'boolean',
-  'string',
-  'bytes',
-];
+/** Cast casts from every primitive type, and to all but bytes. In Java's order, as its messages list them. */
+export const SUPPORTED_INPUT_TYPES = PRIMITIVE_SCHEMA_TYPES;
 export const SUPPORTED_OUTPUT_TYPES: readonly SchemaType[] = SUPPORTED_INPUT_TYPES.slice(0, -1);
 
 export const typeList = (types: readonly SchemaType[]): string =>

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DataException, Schemas, type SinkRecord } from '../../api/index.ts';
-import { JsonConverter, SimpleHeaderConverter, StringConverter } from '../../converters/index.ts';
 import { ErrorMetrics } from '../../metrics/task-metrics.ts';
 import { WorkerErrantRecordReporter } from './errant-record-reporter.ts';
 import { errorSettings } from './error-settings.ts';
 import type { ConsumedRecord } from './log-reporter.ts';
 import type { ProcessingContext } from './processing-context.ts';
 import { RetryWithToleranceOperator } from './retry-with-tolerance.ts';
+import { recordConverters } from './testing/record-converters.ts';
 
 function reporter(props: Record<string, string>) {
-  const key = new StringConverter();
-  key.configure({}, true);
-  const value = new JsonConverter();
-  value.configure({ 'schemas.enable': 'false' }, false);
-  const header = new SimpleHeaderConverter();
-  header.configure({});
   const operator = new RetryWithToleranceOperator<ConsumedRecord>(errorSettings(props), new ErrorMetrics());
   const reported: ConsumedRecord[] = [];
   const writes: { resolve: () => void; reject: (e: Error) => void }[] = [];
@@ -27,8 +21,7 @@ function reporter(props: Record<string, string>) {
       close: () => Promise.resolve(),
     },
   ]);
-  const converters = { key, value, header, classNames: { key: 'k', value: 'v', header: 'h' } };
-  return { errant: new WorkerErrantRecordReporter(operator, converters, true), reported, writes };
+  return { errant: new WorkerErrantRecordReporter(operator, recordConverters(), true), reported, writes };
 }
 
 const sinkRecord = (offset: bigint, value: unknown): SinkRecord => ({

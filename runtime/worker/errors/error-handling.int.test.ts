@@ -3,10 +3,7 @@
 // absent without a DLQ or error log; errors.tolerance=none failing the task after the DLQ has the
 // record; a DLQ replication factor the cluster cannot meet failing the task at start, as in Java.
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConfigDef,
   DataException,
@@ -16,24 +13,14 @@ import {
   type Props,
   type SinkRecord,
 } from '../../api/index.ts';
-import { setLoggerLevel } from '../../logging.ts';
 import { ConnectMetrics } from '../../metrics/connect-metrics.ts';
 import { parseExposition, valueOf } from '../../metrics/testing/exposition.ts';
 import { readTopic } from '../../../tools/kafka/read-topic.ts';
 import { kafkaBootstrap, uniqueName } from '../../../tools/vitest/kafka.ts';
 import { waitFor } from '../../../tools/weir-process.ts';
 import type { Herder } from '../../herder/herder.ts';
-import { pluginsWithSink, startStandaloneHerder } from '../../herder/testing/in-process-herders.ts';
-
-const work = mkdtempSync(join(tmpdir(), 'weir-error-handling-'));
-const cleanups: (() => Promise<unknown>)[] = [];
-// The herders log here, in the test's output: the task failures these tests cause would fill it. The
-// assertions read task statuses, the DLQ and metrics instead.
-beforeAll(() => void setLoggerLevel('root', 'OFF'));
-afterEach(async () => {
-  await Promise.allSettled(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+import { pluginsWithSink } from '../../herder/testing/in-process-herders.ts';
+import { standaloneHerdersPerTest } from '../../../tools/vitest/standalone-herders.ts';
 
 /** What the test sink's tasks saw, by connector name. */
 const seen = new Map<
@@ -76,16 +63,9 @@ class ReportingSink extends SinkConnector {
   config = () => new ConfigDef();
 }
 
-async function herder(metrics?: ConnectMetrics): Promise<Herder> {
-  const started = await startStandaloneHerder({
-    bootstrap: kafkaBootstrap(),
-    plugins: pluginsWithSink('ReportingSink', () => new ReportingSink()),
-    name: join(work, uniqueName('offsets')),
-    metrics,
-  });
-  cleanups.push(() => started.stop());
-  return started.herder;
-}
+const herder = standaloneHerdersPerTest('weir-error-handling-', () =>
+  pluginsWithSink('ReportingSink', () => new ReportingSink()),
+);
 
 /** Sends raw values (no JSON encoding): `"ok"` is the JSON string ok, `{oops` is not JSON. */
 async function send(topic: string, values: string[]): Promise<void> {

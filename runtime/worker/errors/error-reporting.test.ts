@@ -9,11 +9,10 @@ import {
   type SourceRecord,
   type Transformation,
 } from '../../api/index.ts';
-import { JsonConverter, SimpleHeaderConverter, StringConverter } from '../../converters/index.ts';
 import { NullPointerException } from '../../transforms/support/java-exceptions.ts';
 import { setLoggerLevel } from '../../logging.ts';
 import { ErrorMetrics } from '../../metrics/task-metrics.ts';
-import { TransformationChain, type RecordConverters } from '../plugins-for-connector.ts';
+import { TransformationChain } from '../plugins-for-connector.ts';
 import { deadLetterMessage } from './dead-letter-queue-reporter.ts';
 import { errorSettings } from './error-settings.ts';
 import {
@@ -26,27 +25,7 @@ import { exceptionClassName, ProcessingContext } from './processing-context.ts';
 import { RetryWithToleranceOperator, type Clock } from './retry-with-tolerance.ts';
 import { SinkRecordPipeline } from './sink-record-pipeline.ts';
 import { SourceRecordPipeline } from './source-record-pipeline.ts';
-
-const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
-
-function converters(): RecordConverters {
-  const key = new StringConverter();
-  key.configure({}, true);
-  const value = new JsonConverter();
-  value.configure({ 'schemas.enable': 'false' }, false);
-  const header = new SimpleHeaderConverter();
-  header.configure({});
-  return {
-    key,
-    value,
-    header,
-    classNames: {
-      key: 'org.apache.kafka.connect.storage.StringConverter',
-      value: JSON_CONVERTER,
-      header: 'org.apache.kafka.connect.storage.SimpleHeaderConverter',
-    },
-  };
-}
+import { JSON_CONVERTER, recordConverters } from './testing/record-converters.ts';
 
 const consumed = (value: string, offset = 7n): ConsumedRecord => ({
   topic: 'orders',
@@ -113,7 +92,7 @@ function pipeline(props: Record<string, string>, clock?: Clock) {
     { alias: 'odd', className: 'com.example.RefuseOdd', transformation: refuseOdd, negate: false },
     { alias: 'busy', className: 'com.example.Busy', transformation: busyTwice(), negate: false },
   ]);
-  return { pipeline: new SinkRecordPipeline(operator, converters(), chain), metrics, contexts };
+  return { pipeline: new SinkRecordPipeline(operator, recordConverters(), chain), metrics, contexts };
 }
 
 describe('sink record pipeline', () => {
@@ -236,7 +215,7 @@ describe('source record pipeline', () => {
     const chain = new TransformationChain<SourceRecord>([
       { alias: 'busy', className: 'com.example.Busy', transformation: busyTwice(), negate: false },
     ]);
-    return { pipeline: new SourceRecordPipeline(operator, converters(), chain), metrics, stages };
+    return { pipeline: new SourceRecordPipeline(operator, recordConverters(), chain), metrics, stages };
   }
   const record = (value: unknown, valueSchema = Schemas.INT32) =>
     sourceRecord({ topic: 't', key: 'k', keySchema: Schemas.STRING, value, valueSchema });

@@ -2,10 +2,7 @@
 // record the broker refuses (larger than message.max.bytes) is skipped and acknowledged, so the
 // offsets after it still commit (KIP-779), and a record its converter refuses is skipped; with
 // errors.tolerance=none the refused record fails the task and its offset is not committed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConfigDef,
   Schemas,
@@ -15,7 +12,6 @@ import {
   type Props,
   type SourceRecord,
 } from '../../api/index.ts';
-import { setLoggerLevel } from '../../logging.ts';
 import { ConnectMetrics } from '../../metrics/connect-metrics.ts';
 import { parseExposition, valueOf } from '../../metrics/testing/exposition.ts';
 import { builtinPlugins } from '../../plugins/builtin.ts';
@@ -23,16 +19,7 @@ import { readTopic } from '../../../tools/kafka/read-topic.ts';
 import { kafkaBootstrap, uniqueName } from '../../../tools/vitest/kafka.ts';
 import { waitFor } from '../../../tools/weir-process.ts';
 import type { Herder } from '../../herder/herder.ts';
-import { startStandaloneHerder } from '../../herder/testing/in-process-herders.ts';
-
-const work = mkdtempSync(join(tmpdir(), 'weir-source-errors-'));
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  await Promise.allSettled(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-// The herders log in the test's output; the assertions read statuses, topics, offsets and metrics.
-beforeAll(() => void setLoggerLevel('root', 'OFF'));
+import { standaloneHerdersPerTest } from '../../../tools/vitest/standalone-herders.ts';
 
 const PARTITION = { source: 'poison' };
 /** One record per poll: small, too large for the broker, small, not an int32, small. */
@@ -75,22 +62,14 @@ class PoisonSource extends SourceConnector {
   config = () => new ConfigDef();
 }
 
-async function herder(metrics?: ConnectMetrics): Promise<Herder> {
-  const plugins = builtinPlugins().register({
+const herder = standaloneHerdersPerTest('weir-source-errors-', () =>
+  builtinPlugins().register({
     className: 'dev.weir.test.PoisonSourceConnector',
     type: 'source',
     version: '1',
     create: () => new PoisonSource(),
-  });
-  const started = await startStandaloneHerder({
-    bootstrap: kafkaBootstrap(),
-    plugins,
-    name: join(work, uniqueName('offsets')),
-    metrics,
-  });
-  cleanups.push(() => started.stop());
-  return started.herder;
-}
+  }),
+);
 
 const committedPosition = async (h: Herder, name: string): Promise<number | undefined> => {
   const { offsets } = await h.connectorOffsets(name);
