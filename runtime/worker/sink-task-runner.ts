@@ -18,6 +18,8 @@ import type { TaskId } from '../storage/status-store.ts';
 import { leaveGroupOutOfBand, rememberDeparted, takeDeparted } from './sink-group-leave.ts';
 import { baseClientOptions, clientSettings, consumerOptions, sinkGroupId } from './kafka-clients.ts';
 import { onFenced } from './fenced-consumers.ts';
+import { rejoinOnError } from './consumer-rejoin.ts';
+import { retrySettings } from './kafka-retries.ts';
 import { sinkGroupInstanceId } from './sink-group-instance.ts';
 import { createConverters, splitList, TransformationChain } from './plugins-for-connector.ts';
 import { sinkErrorHandling, type SinkErrorHandling } from './errors/sink-error-handling.ts';
@@ -191,6 +193,11 @@ export class SinkTaskRunner extends WorkerTask {
         );
         this.wake?.();
       });
+    rejoinOnError(consumer, {
+      log: this.log,
+      retry: retrySettings({ ...worker.originals, ...clientSettings(worker, 'consumer', connectorProps) }),
+      stopping: () => this.stopping || this.consumer !== consumer,
+    });
     consumer.on('client:broker:failed', () => (this.kafkaOutOfReach = true));
     consumer.on('client:broker:connect', () => (this.kafkaOutOfReach = false));
     consumer.on('consumer:group:join', ({ memberId }: { memberId: string }) => {
