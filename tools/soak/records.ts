@@ -87,7 +87,7 @@ export class SinkTally {
     const all = this.rest + text;
     const end = all.lastIndexOf('\n');
     this.rest = end < 0 ? all : all.slice(end + 1);
-    for (const match of all.slice(0, end + 1).matchAll(/soak-(\d+)/g)) this.count(Number(match[1]));
+    for (const match of all.slice(0, end + 1).matchAll(/soak-(\d+)\n/g)) this.count(Number(match[1]));
   }
 
   private count(n: number): void {
