@@ -99,7 +99,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let fuzzRuns = 0;
   /** Workers the soak itself is killing or restarting, which the watch must not count as crashes. */
   const busy = new Set<number>();
-  let passedRun = false;
+  let clean = false;
   const timers: NodeJS.Timeout[] = [];
 
   const anyLive = (): WeirProcess | undefined => cluster.live[Math.floor(rand() * cluster.live.length)];
@@ -288,14 +288,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       crashes,
       notRunningAtEnd,
     };
-    passedRun = result.lost === 0 && serverErrors.length === 0;
+    // The folders go only when nothing at all went wrong: a crash or a FAILED task keeps its logs.
+    clean =
+      result.lost === 0 &&
+      serverErrors.length === 0 &&
+      failed.size === 0 &&
+      crashes.length === 0 &&
+      notRunningAtEnd.length === 0;
     return result;
   } finally {
     appender.stop();
     for (const t of timers) clearInterval(t);
     await cluster.stop();
     await stopBroker(brokerDir);
-    if (passedRun && !options.keep) {
+    if (clean && !options.keep) {
       rmSync(root, { recursive: true, force: true });
       rmSync(cluster.dir, { recursive: true, force: true });
     } else
