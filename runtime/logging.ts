@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import { getProperties } from 'properties-file';
+import { redactSecrets } from './config/secrets.ts';
 
 const JAVA_TO_PINO: Record<string, LevelWithSilent> = {
   TRACE: 'trace',
@@ -41,9 +42,15 @@ function createRoot(): Logger {
         'WEIR_LOG_FORMAT=pretty needs the package pino-pretty, which this installation lacks; logging JSON\n',
       );
   }
+  // Every line goes out without the secrets config providers resolved for connectors.
+  const hooks = { streamWrite: redactSecrets };
   return pretty
-    ? pino({ level, transport: { target: 'pino-pretty', options: { colorize: true, destination: 2 } } })
-    : pino({ level }, pino.destination(2));
+    ? pino({
+        level,
+        hooks,
+        transport: { target: 'pino-pretty', options: { colorize: true, destination: 2 } },
+      })
+    : pino({ level, hooks }, pino.destination(2));
 }
 
 let root: Logger | undefined;

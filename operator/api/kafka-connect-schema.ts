@@ -231,7 +231,7 @@ export const kafkaConnectSpec: Schema = obj(
       maxLength: 249,
     }),
     config: propertyMap(
-      `Worker properties (Apache Kafka Connect's names), e.g. offset.flush.interval.ms: 10000. Keys the operator owns are refused: ${describeKeys(OPERATOR_OWNED_WORKER_KEYS)}. Values may use \${env:NAME} and \${directory:/path:file} placeholders.`,
+      `Worker properties (Apache Kafka Connect's names), e.g. offset.flush.interval.ms: 10000. Keys the operator owns are refused: ${describeKeys(OPERATOR_OWNED_WORKER_KEYS)}. Values may use \${env:NAME} and \${directory:/path:file} placeholders; the directory provider, and a file or directory provider added here without allowed.paths, read only the folders where the pods mount Secrets and ConfigMaps.`,
     ),
     tls,
     authentication,

@@ -17,7 +17,7 @@ export const kafkaConnectorSpec: Schema = obj(
       format: 'int32',
     }),
     config: propertyMap(
-      `Connector properties, e.g. topic: my-topic. Keys with fields of their own are refused: ${describeKeys(CONNECTOR_OWNED_KEYS)}. Values may use \${env:NAME} and \${directory:/path:file} placeholders.`,
+      `Connector properties, e.g. topic: my-topic. Keys with fields of their own are refused: ${describeKeys(CONNECTOR_OWNED_KEYS)}. Values may use \${env:NAME} and \${directory:/path:file} placeholders, /path being a folder where the workers mount a Secret or ConfigMap.`,
     ),
     state: str(
       'running, paused (tasks stay assigned, no data flows) or stopped (tasks shut down, configuration kept). A new connector is created directly in this state.',

@@ -50,6 +50,8 @@ describe('worker properties', () => {
       'config.providers.env.class': 'org.apache.kafka.common.config.provider.EnvVarConfigProvider',
       'config.providers.env.param.allowlist.pattern': '^(?!WEIR_(ADMIN|REST)_TOKEN$).*$',
       'config.providers.directory.class': 'org.apache.kafka.common.config.provider.DirectoryConfigProvider',
+      // No Secret or ConfigMap mounted but the workers' own ConfigMap: nothing else may be read.
+      'config.providers.directory.param.allowed.paths': '/etc/weir/config',
       'security.protocol': 'PLAINTEXT',
       'producer.security.protocol': 'PLAINTEXT',
       'consumer.security.protocol': 'PLAINTEXT',
@@ -138,6 +140,68 @@ describe('worker properties', () => {
     expect(plain['security.protocol']).toBe('SASL_PLAINTEXT');
     expect(plain['sasl.mechanism']).toBe('PLAIN');
     expect(plain['sasl.jaas.config']).toContain('PlainLoginModule');
+  });
+
+  it('config providers read only the folders where the pods mount Secrets and ConfigMaps', () => {
+    const kc = withSpec({
+      tls: { trustedCertificates: [{ secretName: 'ca', certificate: 'ca.crt' }] },
+      authentication: {
+        type: 'scram-sha-512',
+        username: 'u',
+        passwordSecret: { secretName: 's', password: 'p' },
+      },
+      config: {
+        'config.providers': 'file,vault',
+        'config.providers.file.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
+        'config.providers.vault.class': 'com.example.VaultConfigProvider',
+      },
+      template: {
+        pod: {
+          volumes: [
+            { name: 'db', secret: { secretName: 'db-credentials' } },
+            { name: 'settings', configMap: { name: 'settings' } },
+            { name: 'bundle', projected: { sources: [{ secret: { name: 'x' } }] } },
+            { name: 'scratch', emptyDir: {} },
+            { name: 'host', hostPath: { path: '/' } },
+          ],
+        },
+        connectContainer: {
+          volumeMounts: [
+            { name: 'db', mountPath: '/mnt/db/' },
+            { name: 'settings', mountPath: '/mnt/settings' },
+            { name: 'bundle', mountPath: '/mnt/bundle' },
+            { name: 'scratch', mountPath: '/mnt/scratch' },
+            { name: 'host', mountPath: '/host' },
+          ],
+        },
+      },
+    });
+    const props = workerProperties(kc);
+    const folders = [
+      '/etc/weir/secrets/sasl',
+      '/etc/weir/tls/trusted/ca',
+      '/mnt/bundle',
+      '/mnt/db',
+      '/mnt/settings',
+    ].join(',');
+    expect(props['config.providers.directory.param.allowed.paths']).toBe(folders);
+    expect(props['config.providers.file.param.allowed.paths']).toBe(folders);
+    expect(props['config.providers.vault.param.allowed.paths']).toBeUndefined();
+    // Each allowed folder is one the pod really mounts.
+    const mounts = connectDeployment(kc, settings).spec!.template.spec!.containers[0]!.volumeMounts!;
+    for (const folder of folders.split(','))
+      expect(mounts.map((m) => m.mountPath.replace(/\/$/, ''))).toContain(folder);
+    // A user's own allowed.paths for their provider stays; the directory provider is the operator's.
+    const own = workerProperties(
+      withSpec({
+        config: {
+          'config.providers': 'file',
+          'config.providers.file.class': 'FileConfigProvider',
+          'config.providers.file.param.allowed.paths': '/data',
+        },
+      }),
+    );
+    expect(own['config.providers.file.param.allowed.paths']).toBe('/data');
   });
 
   it('validation reports what the API server should have refused', () => {

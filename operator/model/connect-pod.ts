@@ -30,6 +30,7 @@ import {
   TRUSTED_DIR,
   WORKER_PROPERTIES,
 } from './names.ts';
+import { trustedSecretNames, userVolumeMounts, userVolumes } from './mounted-folders.ts';
 import { POD_IP_ENV, taskShutdownTimeoutMs } from './worker-properties.ts';
 import type { OperatorSettings } from './connect-cluster.ts';
 
@@ -67,8 +68,9 @@ export function credentialVolumes(kc: KafkaConnect): { volumes: V1Volume[]; moun
     volumes.push({ name, secret: { secretName, defaultMode: 0o440, ...(items ? { items } : {}) } });
     mounts.push({ name, mountPath, readOnly: true });
   };
-  const trusted = [...new Set((kc.spec.tls?.trustedCertificates ?? []).map((c) => c.secretName))];
-  trusted.forEach((secretName, i) => add(`weir-trusted-${i}`, secretName, `${TRUSTED_DIR}/${secretName}`));
+  trustedSecretNames(kc).forEach((secretName, i) =>
+    add(`weir-trusted-${i}`, secretName, `${TRUSTED_DIR}/${secretName}`),
+  );
   const auth = kc.spec.authentication;
   if (auth?.type === 'tls' && auth.certificateAndKey) {
     add('weir-client-cert', auth.certificateAndKey.secretName, CLIENT_CERT_DIR);
@@ -133,9 +135,6 @@ function env(kc: KafkaConnect): V1EnvVar[] {
 
 export function connectContainer(kc: KafkaConnect, settings: OperatorSettings): V1Container {
   const container = kc.spec.template?.connectContainer;
-  const userMounts = (container?.volumeMounts ?? []).filter(
-    (m) => !(m.mountPath === '/tmp' || m.mountPath === '/etc/weir' || m.mountPath.startsWith('/etc/weir/')),
-  );
   return {
     name: CONTAINER_NAME,
     image: kc.spec.image ?? settings.defaultImage,
@@ -156,7 +155,7 @@ export function connectContainer(kc: KafkaConnect, settings: OperatorSettings): 
       { name: 'weir-config', mountPath: CONFIG_DIR, readOnly: true },
       { name: 'weir-tmp', mountPath: '/tmp' },
       ...credentialVolumes(kc).mounts,
-      ...userMounts,
+      ...userVolumeMounts(kc),
     ],
     securityContext: {
       allowPrivilegeEscalation: false,
@@ -170,7 +169,6 @@ export function connectContainer(kc: KafkaConnect, settings: OperatorSettings): 
 
 export function connectPodSpec(kc: KafkaConnect, settings: OperatorSettings): V1PodSpec {
   const pod = kc.spec.template?.pod;
-  const userVolumes = (pod?.volumes ?? []).filter((v) => !v.name.startsWith('weir-'));
   return {
     serviceAccountName: connectNames(kc.metadata.name).serviceAccount,
     automountServiceAccountToken: false,
@@ -191,7 +189,7 @@ export function connectPodSpec(kc: KafkaConnect, settings: OperatorSettings): V1
       { name: 'weir-config', configMap: { name: connectNames(kc.metadata.name).configMap } },
       { name: 'weir-tmp', emptyDir: { sizeLimit: '256Mi' } },
       ...credentialVolumes(kc).volumes,
-      ...userVolumes,
+      ...userVolumes(kc),
     ],
   };
 }

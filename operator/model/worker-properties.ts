@@ -8,9 +8,11 @@
 //
 // Secrets never sit in the generated file: the pod IP and the tokens come from environment
 // variables (${env:…}, Kafka's EnvVarConfigProvider), passwords and keys from files of mounted
-// Secrets (${directory:<dir>:<file>}, Kafka's DirectoryConfigProvider).
+// Secrets (${directory:<dir>:<file>}, Kafka's DirectoryConfigProvider), which reads only the folders
+// of mounted Secrets and ConfigMaps (allowed.paths; see mounted-folders.ts).
 import { matchesKey, OPERATOR_OWNED_WORKER_KEYS } from '../api/reserved-keys.ts';
 import type { ConfigValue, KafkaConnect } from '../api/types.ts';
+import { mountedSecretFolders } from './mounted-folders.ts';
 import {
   CLIENT_CERT_DIR,
   connectNames,
@@ -120,6 +122,7 @@ export function trustedCertificatePaths(kc: KafkaConnect): string[] {
  */
 export function workerProperties(kc: KafkaConnect): Record<string, string> {
   const topics = storageTopics(kc);
+  const allowedPaths = mountedSecretFolders(kc).join(',');
   const out: Record<string, string> = {
     'key.converter': JSON_CONVERTER,
     'value.converter': JSON_CONVERTER,
@@ -155,7 +158,15 @@ export function workerProperties(kc: KafkaConnect): Record<string, string> {
     'config.providers.env.class': ENV_PROVIDER,
     'config.providers.env.param.allowlist.pattern': ENV_ALLOWLIST,
     'config.providers.directory.class': DIRECTORY_PROVIDER,
+    'config.providers.directory.param.allowed.paths': allowedPaths,
   });
+  // A file or directory provider of the user's own reads only there too, unless told otherwise.
+  for (const name of userProviders) {
+    const className = out[`config.providers.${name}.class`] ?? '';
+    const simpleName = className.slice(className.lastIndexOf('.') + 1);
+    if (simpleName === 'FileConfigProvider' || simpleName === 'DirectoryConfigProvider')
+      out[`config.providers.${name}.param.allowed.paths`] ??= allowedPaths;
+  }
   const security = securityProperties(kc);
   for (const prefix of ['', 'producer.', 'consumer.', 'admin.']) {
     for (const [k, v] of Object.entries(security)) out[`${prefix}${k}`] = v;

@@ -18,15 +18,26 @@ import { createRestApp, startRestServer } from '../rest/server.ts';
 import { FileOffsetStore } from '../storage/file-offset-store.ts';
 import { MemoryStatusStore } from '../storage/status-store.ts';
 import { baseClientOptions } from '../worker/kafka-clients.ts';
+import {
+  UNREACHABLE_ADVICE,
+  UNREACHABLE_REPORT_INTERVAL_MS,
+  unreachableAddresses,
+} from '../worker/kafka-retries.ts';
 import { kafkaSecurityProblem } from '../worker/kafka-security.ts';
 import { WEIR_COMMIT, WEIR_VERSION } from '../version.ts';
 
 const log = logger('org.apache.kafka.connect.cli.ConnectStandalone');
 
-/** Asks the cluster for its id, retrying for up to `timeoutMs` so a worker may start before its broker. */
+/**
+ * Asks the cluster for its id, retrying for up to `timeoutMs` (Java's default.api.timeout.ms) so a
+ * worker may start before its broker. A broker it cannot reach is named at once and every few seconds
+ * after, with the error and what to check.
+ */
 export async function lookupKafkaClusterId(config: WorkerConfig, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   let lastError: unknown;
+  let reportedAt = 0;
   while (Date.now() < deadline) {
     const admin = new Admin({
       ...baseClientOptions(config, 'connect-cluster-id'),
@@ -35,6 +46,7 @@ export async function lookupKafkaClusterId(config: WorkerConfig, timeoutMs = 60_
     });
     try {
       const metadata = await admin.metadata({ topics: [] });
+      if (reportedAt > 0) log.info(`Reached Kafka after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return metadata.id;
     } catch (error) {
       // Wrong credentials or certificates fail the same way every time: say so now.
@@ -47,6 +59,13 @@ export async function lookupKafkaClusterId(config: WorkerConfig, timeoutMs = 60_
         );
       }
       lastError = error;
+      if (Date.now() - reportedAt >= UNREACHABLE_REPORT_INTERVAL_MS) {
+        reportedAt = Date.now();
+        log.warn(
+          `Cannot reach Kafka at bootstrap.servers=${config.bootstrapServers.join(',')} (${unreachableReason(error)}); ` +
+            `retrying for ${Math.round((deadline - Date.now()) / 1000)} s more: ${UNREACHABLE_ADVICE}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 1000));
     } finally {
       await admin.close().catch(() => {});
@@ -55,8 +74,15 @@ export async function lookupKafkaClusterId(config: WorkerConfig, timeoutMs = 60_
   throw new WeirError(
     'WEIR_NOT_READY',
     `Failed to connect to and describe Kafka cluster at bootstrap.servers=${config.bootstrapServers.join(',')} ` +
-      `within ${timeoutMs / 1000} s (${(lastError as Error)?.message ?? 'no answer'}). Check that the brokers run, the address is right and security.protocol matches the listener.`,
+      `within ${timeoutMs / 1000} s (${unreachableReason(lastError)}). Check that the brokers run, the address is right and security.protocol matches the listener.`,
   );
+}
+
+/** Each address a failed request could not connect to, with its reason; else the error's message. */
+function unreachableReason(error: unknown): string {
+  const addresses = unreachableAddresses(error);
+  if (addresses.length > 0) return addresses.map((a) => `${a.address}: ${a.reason}`).join('; ');
+  return (error as Error | undefined)?.message ?? 'no answer';
 }
 
 /** A connector file: Java .properties, or JSON as POST /connectors takes it ({name, config}) or a flat map. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,59 @@ describe('config providers', () => {
     expect(resolved['x']).toBe('${env:WEIR_SURELY_UNSET}');
     expect(resolved['y']).toBe(`\${file:${join(dir, 'missing.properties')}:password}`);
     expect(resolved['z']).toBe('alice');
+  });
+
+  it("reads only under allowed.paths, refusing others with Kafka's message and where to allow them", () => {
+    const other = mkdtempSync(join(tmpdir(), 'providers-other-'));
+    writeFileSync(join(other, 'token'), 'elsewhere');
+    const limited = configProviders({
+      ...props,
+      'config.providers.file.param.allowed.paths': dir,
+      'config.providers.directory.param.allowed.paths': dir,
+    });
+    const values = {
+      ok: `\${file:${join(dir, 'creds.properties')}:user}`,
+      dirOk: `\${directory:${dir}:token}`,
+      outside: `\${directory:${other}:token}`,
+      climbing: `\${file:${dir}/../${other.slice(other.lastIndexOf('/') + 1)}/token:x}`,
+      proc: '${directory:/proc/self:environ}',
+    };
+    expect(() => resolvePlaceholders(values, limited)).toThrow(
+      new RegExp(
+        `outside: \\$\\{directory:${other}:token\\} could not be read: The path ${other} is not allowed to be accessed \\(config.providers.directory.param.allowed.paths=${dir}: add its folder there to allow it\\)`,
+      ),
+    );
+    expect(() => resolvePlaceholders(values, limited)).toThrow(
+      /proc: .* The path \/proc\/self is not allowed/,
+    );
+    expect(() => resolvePlaceholders(values, limited)).toThrow(/climbing: .* is not allowed to be accessed/);
+    // Validation keeps what it may not read as written.
+    expect(resolvePlaceholders(values, limited, 'keep')).toEqual({ ...values, ok: 'alice', dirOk: 'abc' });
+  });
+
+  it("reads a directory provider's key as a file name of that folder only, as Kafka", () => {
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'sub', 'inner'), 'nested');
+    const resolved = resolvePlaceholders(
+      {
+        a: `\${directory:${dir}:../etc}`,
+        b: `\${directory:${dir}:sub}`,
+        c: `\${directory:${dir}:sub/inner}`,
+      },
+      configProviders(props),
+      'keep',
+    );
+    expect(resolved).toEqual({
+      a: `\${directory:${dir}:../etc}`,
+      b: `\${directory:${dir}:sub}`,
+      c: `\${directory:${dir}:sub/inner}`,
+    });
+  });
+
+  it('refuses an allowed.paths entry that is relative or missing', () => {
+    expect(() =>
+      configProviders({ ...props, 'config.providers.file.param.allowed.paths': 'etc/secrets' }),
+    ).toThrow(/config.providers.file.param.allowed.paths: Path etc\/secrets is not absolute/);
   });
 
   it('refuses a provider without a known class', () => {

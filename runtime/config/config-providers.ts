@@ -4,26 +4,47 @@
 //   config.providers=env,file,directory
 //   config.providers.env.class=org.apache.kafka.common.config.provider.EnvVarConfigProvider
 // EnvVarConfigProvider: ${env:VAR}; FileConfigProvider: ${file:/path/to.properties:key};
-// DirectoryConfigProvider: ${directory:/path/to/dir:filename} (the file's content).
-import { readFileSync } from 'node:fs';
+// DirectoryConfigProvider: ${directory:/path/to/dir:filename} (the file's content). The file and
+// directory providers read only under their `allowed.paths` when it is set, as Kafka's.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigException } from '../api/index.ts';
+import { allowedPaths } from './allowed-paths.ts';
 import { parseProperties } from './properties.ts';
 
 export type ConfigProvider = (path: string, key: string) => string | undefined;
 
-const PROVIDER_CLASSES: Record<string, (config: Record<string, string>) => ConfigProvider> = {
+/** A path the provider may not read; the message is Kafka's, plus where to allow it. */
+function notAllowed(provider: string, path: string, allowed: readonly string[]): Error {
+  return new Error(
+    `The path ${path} is not allowed to be accessed (config.providers.${provider}.param.allowed.paths=${allowed.join(',')}: add its folder there to allow it)`,
+  );
+}
+
+const PROVIDER_CLASSES: Record<string, (config: Record<string, string>, name: string) => ConfigProvider> = {
   EnvVarConfigProvider: (config) => {
     const allow = config['allowlist.pattern'] ? new RegExp(`^(?:${config['allowlist.pattern']})$`) : null;
     return (_path, key) => (allow && !allow.test(key) ? undefined : process.env[key]);
   },
-  FileConfigProvider: () => (path, key) => {
-    if (!path) return undefined;
-    return parseProperties(readFileSync(path, 'utf8'), path)[key];
+  FileConfigProvider: (config, name) => {
+    const allowed = allowedPaths(config['allowed.paths'], `config.providers.${name}.param.allowed.paths`);
+    return (path, key) => {
+      if (!path) return undefined;
+      const file = allowed.parseUntrustedPath(path);
+      if (file === null) throw notAllowed(name, path, allowed.paths ?? []);
+      return parseProperties(readFileSync(file, 'utf8'), file)[key];
+    };
   },
-  DirectoryConfigProvider: () => (path, key) => {
-    if (!path) return undefined;
-    return readFileSync(join(path, key), 'utf8');
+  DirectoryConfigProvider: (config, name) => {
+    const allowed = allowedPaths(config['allowed.paths'], `config.providers.${name}.param.allowed.paths`);
+    return (path, key) => {
+      if (!path) return undefined;
+      const dir = allowed.parseUntrustedPath(path);
+      if (dir === null) throw notAllowed(name, path, allowed.paths ?? []);
+      // As Kafka's: the regular files of that one folder, by name (a key is never a path).
+      if (!readdirSync(dir).includes(key) || !statSync(join(dir, key)).isFile()) return undefined;
+      return readFileSync(join(dir, key), 'utf8');
+    };
   },
 };
 
@@ -55,7 +76,7 @@ export function configProviders(props: Readonly<Record<string, string>>): Map<st
     const prefix = `config.providers.${name}.param.`;
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(props)) if (k.startsWith(prefix)) params[k.slice(prefix.length)] = v;
-    providers.set(name, factory(params));
+    providers.set(name, factory(params, name));
   }
   return providers;
 }
@@ -83,6 +104,7 @@ export function resolvePlaceholders(
   props: Readonly<Record<string, string>>,
   providers: ReadonlyMap<string, ConfigProvider>,
   unresolved: Unresolved = 'throw',
+  onResolved?: (placeholder: string, value: string) => void,
 ): Record<string, string> {
   if (providers.size === 0) return { ...props };
   const out: Record<string, string> = {};
@@ -114,6 +136,7 @@ export function resolvePlaceholders(
           });
           return whole;
         }
+        onResolved?.(whole, resolved);
         return resolved;
       },
     );

@@ -119,11 +119,12 @@ describe.each(modes)('%s: a sink whose file comes from ${file:…}', (mode, star
     const sink = await secretSink(herder);
     await sink.arrivesIn(sink.files.first);
 
-    // As Java: GET /connectors/{name}/tasks and /config give the placeholder; validate shows the value.
+    // As Java: GET /connectors/{name}/tasks and /config give the placeholder. Validate too (Java's
+    // shows the resolved value): no resolved value leaves the worker.
     expect((await herder.taskConfigs(sink.name)).map((t) => t.config['file'])).toEqual([sink.placeholder]);
     expect((await herder.connectorConfig(sink.name))['file']).toBe(sink.placeholder);
     const validated = await herder.validateConnectorConfig(null, { ...sink.config, name: sink.name });
-    expect(validated.configs.find((c) => c.value.name === 'file')?.value.value).toBe(sink.files.first);
+    expect(validated.configs.find((c) => c.value.name === 'file')?.value.value).toBe(sink.placeholder);
 
     if (mode === 'distributed') {
       // The config topic, byte for byte: the task record has the placeholder, no record the value.

@@ -7,7 +7,7 @@ import type { WeirError } from '../errors.ts';
 import { badRequest } from '../errors.ts';
 import type { ConnectorOffsets } from '../rest/types.ts';
 import type { OffsetStore } from '../storage/offset-store.ts';
-import { baseClientOptions, sinkGroupId } from '../worker/kafka-clients.ts';
+import { ADMIN_API_RETRIES, baseClientOptions, sinkGroupId } from '../worker/kafka-clients.ts';
 
 const KAFKA_TOPIC = 'kafka_topic';
 const KAFKA_PARTITION = 'kafka_partition';
@@ -21,7 +21,10 @@ export function mustBeStopped(name: string): WeirError {
 
 /** An admin client with the worker's admin settings and the connector's admin.override.* (as Java's). */
 function withAdmin<T>(worker: WorkerConfig, props: Props, run: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Admin(baseClientOptions(worker, 'connect-offsets-admin', 'admin', props));
+  const admin = new Admin({
+    ...baseClientOptions(worker, 'connect-offsets-admin', 'admin', props),
+    retries: ADMIN_API_RETRIES,
+  });
   return run(admin).finally(() => admin.close());
 }
 

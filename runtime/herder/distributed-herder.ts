@@ -44,6 +44,7 @@ import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from '
 import { buildStatus, restartPlan } from './status.ts';
 import {
   assertValid,
+  hidingResolved,
   pluginConfigKeys,
   pluginInfos,
   validateConnectorConfig,
@@ -330,7 +331,9 @@ export class DistributedHerder implements Herder {
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
     const resolved = this.worker.resolveConfig(config, 'keep');
-    return validateWithHint(this.o.plugins, pluginHint, resolved, this.o.config.clientOverridePolicy);
+    return validateWithHint(this.o.plugins, pluginHint, resolved, this.o.config.clientOverridePolicy).then(
+      (infos) => hidingResolved(infos, config),
+    );
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {
@@ -355,7 +358,12 @@ export class DistributedHerder implements Herder {
     const full = { ...config, name };
     // Validated with its placeholders resolved, as Java validates; stored as written.
     const resolved = this.worker.resolveConfig(full, 'keep');
-    assertValid(await validateConnectorConfig(this.o.plugins, resolved, this.o.config.clientOverridePolicy));
+    assertValid(
+      hidingResolved(
+        await validateConnectorConfig(this.o.plugins, resolved, this.o.config.clientOverridePolicy),
+        full,
+      ),
+    );
     await this.o.configs.putConnectorConfig(name, full, exists ? undefined : options.initialState);
     await this.o.configs.readToEnd();
     return { created: !exists, info: await this.connectorInfo(name) };

@@ -27,6 +27,7 @@ import { readOffsets, mustBeStopped, writeOffsets } from './connector-offsets.ts
 import type { Herder, PutConnectorResult, RestartRequest } from './herder.ts';
 import {
   assertValid,
+  hidingResolved,
   pluginConfigKeys,
   pluginInfos,
   validateConnectorConfig,
@@ -144,7 +145,7 @@ export class StandaloneHerder implements Herder {
         this.worker.resolveConfig(full, 'keep'),
         this.options.config.clientOverridePolicy,
       );
-      assertValid(validation);
+      assertValid(hidingResolved(validation, full));
       const type = (this.worker.createConnector(full) as Connector).kind;
       // As Java: the connector restarts; its tasks only when their configs or the connector config changed.
       if (existing) await this.worker.stopConnector(name);
@@ -406,7 +407,7 @@ export class StandaloneHerder implements Herder {
       pluginHint,
       this.worker.resolveConfig(config, 'keep'),
       this.options.config.clientOverridePolicy,
-    );
+    ).then((infos) => hidingResolved(infos, config));
   }
 
   plugins(connectorsOnly: boolean): PluginInfo[] {

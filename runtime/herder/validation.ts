@@ -16,6 +16,8 @@ import {
   sinkTopicsProblems,
   sourceConnectorConfigDef,
 } from '../config/connector-config.ts';
+import { hasPlaceholder } from '../config/config-providers.ts';
+import { redactSecrets } from '../config/secrets.ts';
 import { badRequest, WeirError } from '../errors.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
@@ -241,6 +243,30 @@ export async function validateConnectorConfig(
     error_count: configs.reduce((n, c) => n + c.value.errors.length, 0),
     groups,
     configs,
+  };
+}
+
+/**
+ * A validation of a config's resolved values as it is answered: a setting written with a placeholder
+ * shows the placeholder, not what it resolved to, and no error message quotes a resolved secret.
+ * (Java shows resolved values unless their type is PASSWORD; Weir keeps every resolved value hidden.)
+ */
+export function hidingResolved(infos: ConfigInfos, written: Readonly<Record<string, string>>): ConfigInfos {
+  return {
+    ...infos,
+    configs: infos.configs.map(({ definition, value }) => {
+      const raw = written[value.name];
+      const shown =
+        raw !== undefined && hasPlaceholder(raw) && value.value !== '[hidden]' ? raw : value.value;
+      return {
+        definition,
+        value: {
+          ...value,
+          value: shown === null ? null : redactSecrets(shown),
+          errors: value.errors.map(redactSecrets),
+        },
+      };
+    }),
   };
 }
 

@@ -353,7 +353,8 @@ describe('REST compatibility with Apache Kafka Connect (standalone)', () => {
     await both('GET', '/connectors/{SINK}/tasks');
 
     // A secret from a config provider: the config and the task configs keep the placeholder (Java's
-    // reverseTransform); validate shows the resolved value, and a PASSWORD one as [hidden].
+    // reverseTransform); Java's validate shows the resolved value, and a PASSWORD one as [hidden];
+    // Weir's shows the placeholder (a known, deliberate difference: no resolved value leaves a worker).
     const secretSink = { ...sink, file: '${file:{SECRETS}:file}' };
     await both('PUT', '/connectors/{SINK}-secret/config', secretSink, { location: true });
     await bothIn('{SINK}-secret', 'RUNNING');
@@ -371,6 +372,11 @@ describe('REST compatibility with Apache Kafka Connect (standalone)', () => {
         (validatedSecrets[side].body as Validated).configs.find((c) => c.value.name === setting)?.value;
       if (value('java')?.value !== (setting === 'file' ? '{SECRETFILE}' : '[hidden]'))
         problems.push(`validate with placeholders: Java shows ${setting} as ${short(value('java'))}`);
+      if (setting === 'file') {
+        if (value('weir')?.value !== '${file:{SECRETS}:file}')
+          problems.push(`validate with placeholders: Weir shows file as ${short(value('weir'))}`);
+        continue;
+      }
       for (const d of compareJson(value('java'), value('weir'), true, `$[${setting}]`))
         problems.push(`PUT /connector-plugins/FileStreamSink/config/validate (placeholders): ${d}`);
     }

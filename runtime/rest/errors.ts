@@ -2,6 +2,7 @@
 // Kafka Connect's ConnectExceptionMapper writes it. Callers' mistakes are logged at debug level; anything
 // unexpected is a 500 carrying the error's message, logged with its stack.
 import type { ErrorRequestHandler, Request, Response } from 'express';
+import { redactSecrets } from '../config/secrets.ts';
 import { WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
 import type { ErrorBody } from './types.ts';
@@ -76,7 +77,8 @@ export function sendError(req: Request, res: Response, error: unknown): void {
     res.end();
     return;
   }
-  res.status(status).json(body);
+  // A connector's own error may quote a value a config provider resolved: never send it back.
+  res.status(status).json({ ...body, message: redactSecrets(body.message) });
 }
 
 /** The last middleware of the app: nothing thrown by a route or by body parsing escapes it. */

@@ -5,7 +5,7 @@
 import { Admin, findErrorBy } from '@platformatic/kafka';
 import { WeirError } from '../errors.ts';
 import { logger } from '../logging.ts';
-import type { ClientBase } from '../worker/kafka-clients.ts';
+import { ADMIN_API_RETRIES, type ClientBase } from '../worker/kafka-clients.ts';
 
 export interface TopicSpec {
   readonly name: string;
@@ -32,7 +32,8 @@ const CONFIG_RESOURCE_TOPIC = 2;
 
 /** Creates the topic if it is missing; otherwise checks it can hold what it must (see TopicSpec). */
 export async function ensureTopic(client: ClientBase, spec: TopicSpec): Promise<EnsuredTopic> {
-  const admin = new Admin({ ...client, clientId: client.clientId });
+  // A worker waits for its internal topics about as long as Java's (default.api.timeout.ms), then exits.
+  const admin = new Admin({ ...client, clientId: client.clientId, retries: ADMIN_API_RETRIES });
   try {
     const created = await createTopic(admin, spec);
     const partitions = await partitionCount(admin, spec.name);

@@ -1,17 +1,25 @@
 // Kafka client settings for the clients a worker creates, from the worker's settings and, for a
 // connector's clients, its producer.override.* / consumer.override.* / admin.override.* as far as the
 // workers' connector.client.config.override.policy allows.
+import type { RetryDelayGetter } from '@platformatic/kafka';
 import type { Props } from '../api/index.ts';
 import { allowedOverrides, type ClientKind } from '../config/client-overrides.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
+import { retryDelay, retrySettings } from './kafka-retries.ts';
 import { securityOptions, type SecurityOptions } from './kafka-security.ts';
+
+/**
+ * Retries of an admin request that someone waits for (a REST call, a worker's start): about Java's
+ * default.api.timeout.ms (60 s) at retry.backoff.max.ms, rather than the outage's whole length.
+ */
+export const ADMIN_API_RETRIES = 60;
 
 export interface ClientBase extends SecurityOptions {
   clientId: string;
   bootstrapBrokers: string[];
   timeout?: number;
   retries?: number;
-  retryDelay?: number;
+  retryDelay?: number | RetryDelayGetter;
 }
 
 /**
@@ -47,12 +55,15 @@ export function baseClientOptions(
 
 /** baseClientOptions, given the kind's own settings (clientSettings) already. */
 function optionsWith(worker: WorkerConfig, clientId: string, own: Record<string, string>): ClientBase {
+  const settings = { ...worker.originals, ...own };
   return {
     clientId: worker.clientId ? `${worker.clientId}-${clientId}` : clientId,
     bootstrapBrokers: worker.bootstrapServers,
-    retries: 10,
-    retryDelay: 500,
-    ...securityOptions({ ...worker.originals, ...own }),
+    // As Java's clients: a broker outage is waited out with back-off, however long it lasts; callers
+    // bound the wait where Java does (delivery.timeout.ms for a source task's records).
+    retries: Number.MAX_SAFE_INTEGER,
+    retryDelay: retryDelay(retrySettings(settings)),
+    ...securityOptions(settings),
   };
 }
 
@@ -64,6 +75,12 @@ export function producerOptions(worker: WorkerConfig, connector: Props, clientId
     acks: acks === 'all' ? -1 : Number(acks),
     autocreateTopics: true,
   };
+}
+
+/** delivery.timeout.ms of a connector's producer (Java's default: 2 minutes). */
+export function deliveryTimeoutMs(worker: WorkerConfig, connector: Props): number {
+  const value = Number(clientSettings(worker, 'producer', connector)['delivery.timeout.ms'] ?? 120_000);
+  return Number.isFinite(value) && value > 0 ? value : 120_000;
 }
 
 /**

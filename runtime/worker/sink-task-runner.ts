@@ -16,7 +16,7 @@ import type { WorkerConfig } from '../config/worker-config.ts';
 import type { SinkTaskMetrics } from '../metrics/task-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { TaskId } from '../storage/status-store.ts';
-import { KafkaGroupClient } from '../distributed/coordinator-client.ts';
+import { leaveGroupOutOfBand, rememberDeparted, takeDeparted } from './sink-group-leave.ts';
 import { baseClientOptions, consumerOptions, sinkGroupId } from './kafka-clients.ts';
 import {
   createConverters,
@@ -88,9 +88,11 @@ export class SinkTaskRunner extends WorkerTask {
     const listed = splitList(connectorProps['topics']);
     const regex = connectorProps['topics.regex']?.trim();
     // On the consumer's behalf (Java's consumer asks for the metadata itself): its login, not the worker's.
-    const admin = new Admin(
-      baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`, 'consumer', connectorProps),
-    );
+    // Few retries per call: the loop below waits for the topics and ends when the task stops.
+    const admin = new Admin({
+      ...baseClientOptions(worker, `connector-admin-${id.connector}-${id.task}`, 'consumer', connectorProps),
+      retries: 5,
+    });
     try {
       if (regex) {
         const pattern = new RegExp(`^(?:${regex})$`);
@@ -157,19 +159,18 @@ export class SinkTaskRunner extends WorkerTask {
   private async startConsuming(): Promise<void> {
     const { connectorProps, worker, id } = this.options;
     const topics = await this.topics();
+    const groupId = sinkGroupId(worker, connectorProps, id.connector);
+    await this.removeDepartedMembers(groupId);
     const consumer = new Consumer(
-      consumerOptions(
-        worker,
-        connectorProps,
-        `connector-consumer-${id.connector}-${id.task}`,
-        sinkGroupId(worker, connectorProps, id.connector),
-      ),
+      consumerOptions(worker, connectorProps, `connector-consumer-${id.connector}-${id.task}`, groupId),
     );
     this.consumer = consumer;
-    consumer.on(
-      'consumer:group:join',
-      () => void this.onAssignment().catch((error: unknown) => this.fail(error)),
-    );
+    consumer.on('client:broker:failed', () => (this.kafkaOutOfReach = true));
+    consumer.on('client:broker:connect', () => (this.kafkaOutOfReach = false));
+    consumer.on('consumer:group:join', ({ memberId }: { memberId: string }) => {
+      this.joinedAs = memberId;
+      void this.onAssignment().catch((error: unknown) => this.fail(error));
+    });
     this.stream = await new Promise<RawStream>((resolve, reject) =>
       consumer.consume(
         { topics, mode: 'committed', fallbackMode: 'earliest', autocommit: false },
@@ -400,6 +401,10 @@ export class SinkTaskRunner extends WorkerTask {
   }
 
   private consumerClosed: Promise<void> | undefined;
+  /** The consumer's member id at its last join. */
+  private joinedAs: string | undefined;
+  /** Whether the consumer's last attempt to connect to a broker failed. */
+  private kafkaOutOfReach = false;
 
   /**
    * Closes the consumer. Its LeaveGroup goes over the coordinator connection, where a JoinGroup may be
@@ -411,43 +416,57 @@ export class SinkTaskRunner extends WorkerTask {
     const consumer = this.consumer;
     if (!consumer) return Promise.resolve();
     this.consumerClosed ??= (async () => {
-      const memberId = consumer.memberId;
+      // The member as last joined: a consumer that lost its coordinator may have forgotten it.
+      const memberId = consumer.memberId ?? this.joinedAs;
       const closed = consumer.close(true).then(
         () => true,
-        () => true,
+        () => false,
       );
       const waiting = new Promise<boolean>((r) => setTimeout(() => r(false), LEAVE_OUT_OF_BAND_AFTER_MS));
+      let leftOutOfBand = false;
       if (!(await Promise.race([closed, waiting])) && memberId) {
-        await this.leaveGroupOutOfBand(consumer.groupId, memberId).catch((error: unknown) =>
-          this.log.warn({ err: error }, 'leaving the consumer group out of band failed'),
+        leftOutOfBand = await this.leaveOutOfBand(
+          consumer.groupId,
+          [memberId],
+          'the sink task is stopping',
+        ).then(
+          () => true,
+          (error: unknown) => {
+            this.log.warn({ err: error }, 'leaving the consumer group out of band failed');
+            return false;
+          },
         );
       }
-      await closed;
+      const closedCleanly = await closed;
+      // The consumer's close reports success when Kafka is out of reach too, its LeaveGroup unsent:
+      // the member stays until its session ends, and the next consumer removes it (sink-group-leave.ts).
+      if (memberId && !leftOutOfBand && (!closedCleanly || this.kafkaOutOfReach))
+        rememberDeparted(this.options.worker.bootstrapServers, consumer.groupId, memberId);
     })();
     return this.consumerClosed;
   }
 
-  private async leaveGroupOutOfBand(groupId: string, memberId: string): Promise<void> {
+  private async leaveOutOfBand(groupId: string, memberIds: string[], reason: string): Promise<void> {
     const { worker, id, connectorProps } = this.options;
-    const { tls, sasl, clientId } = baseClientOptions(
-      worker,
-      `connector-leave-${id.connector}-${id.task}`,
-      'consumer',
-      connectorProps,
-    );
-    const client = new KafkaGroupClient({
-      bootstrapBrokers: worker.bootstrapServers,
-      clientId,
-      requestTimeoutMs: 5000,
-      heartbeatTimeoutMs: 5000,
-      connectionOptions: { ...(tls ? { tls } : {}), ...(sasl ? { sasl } : {}) },
-    });
+    const clientName = `connector-leave-${id.connector}-${id.task}`;
+    await leaveGroupOutOfBand(worker, connectorProps, clientName, { groupId, memberIds, reason });
+    this.log.info(`Left consumer group ${groupId} out of band (${memberIds.length} member(s)): ${reason}`);
+  }
+
+  /** Members this process's consumers left behind in the group (see departed-members.ts) leave now. */
+  private async removeDepartedMembers(groupId: string): Promise<void> {
+    const bootstrap = this.options.worker.bootstrapServers;
+    const members = takeDeparted(bootstrap, groupId);
+    if (members.length === 0) return;
     try {
-      const coordinator = await client.findCoordinator(groupId);
-      await client.leaveGroup(coordinator, groupId, memberId, 'the sink task is stopping');
-      this.log.info(`Left consumer group ${groupId} out of band: its close was waiting for a rebalance`);
-    } finally {
-      await client.close();
+      await this.leaveOutOfBand(
+        groupId,
+        members,
+        'an earlier consumer of this sink task closed without leaving',
+      );
+    } catch (error) {
+      for (const member of members) rememberDeparted(bootstrap, groupId, member);
+      this.log.warn({ err: error }, `could not remove earlier consumers of group ${groupId}; joining anyway`);
     }
   }
 }

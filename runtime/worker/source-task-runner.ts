@@ -4,13 +4,13 @@
 import { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { OffsetMap, Props, SourceRecord, SourceTask, SourceTaskContext } from '../api/index.ts';
-import { RetriableException } from '../api/index.ts';
+import { ConnectException, RetriableException } from '../api/index.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
 import type { SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import { offsetKey, type OffsetStore } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { createConverters, TransformationChain, type RecordConverters } from './plugins-for-connector.ts';
-import { producerOptions } from './kafka-clients.ts';
+import { deliveryTimeoutMs, producerOptions } from './kafka-clients.ts';
 import { RecordErrorHandler } from './record-errors.ts';
 import { WorkerTask, type TaskStatusListener } from './worker-task.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
@@ -61,6 +61,7 @@ export class SourceTaskRunner extends WorkerTask {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private sendError: unknown;
+  private deliveryTimeoutMs = 120_000;
   private readonly seenTopics = new Set<string>();
   private lastPartition: OffsetMap | undefined;
   private lastPartitionKey = '';
@@ -79,6 +80,7 @@ export class SourceTaskRunner extends WorkerTask {
     this.producer = new Producer(
       producerOptions(worker, connectorProps, `connector-producer-${id.connector}-${id.task}`),
     );
+    this.deliveryTimeoutMs = deliveryTimeoutMs(worker, connectorProps);
     const context: SourceTaskContext = {
       configs: () => this.props,
       offsetStorageReader: {
@@ -162,18 +164,42 @@ export class SourceTaskRunner extends WorkerTask {
     // Counts, not the arrays: the callback must not keep the batch's records alive until Kafka answers.
     const written = messages.length;
     const polled = records.length;
+    const topic = messages[0]?.topic ?? '';
+    // The producer retries through a broker outage for as long as it lasts; as Java's producer, the
+    // records fail once they have waited delivery.timeout.ms for an acknowledgement.
+    const expiry = setTimeout(
+      () => this.sendFailed(this.deliveryTimedOut(written, topic)),
+      this.deliveryTimeoutMs,
+    );
     (this.producer as Producer<Buffer, Buffer, Buffer, Buffer>)
       .send({ messages })
       .then(() => {
+        clearTimeout(expiry);
         this.acknowledge(batch);
         this.metrics.recordWrite(written, polled);
       })
       .catch((error: unknown) => {
-        // The batch's offsets are never committed, so its records are sent again after a restart.
-        this.sendError = error;
-        this.interrupt();
-        for (const wake of this.inFlightWaiters.splice(0)) wake();
+        clearTimeout(expiry);
+        this.sendFailed(error);
       });
+  }
+
+  /** The batch's offsets are never committed, so its records are sent again after a restart. */
+  private sendFailed(error: unknown): void {
+    if (this.sendError) return;
+    this.sendError = error;
+    this.interrupt();
+    for (const wake of this.inFlightWaiters.splice(0)) wake();
+  }
+
+  private deliveryTimedOut(records: number, topic: string): ConnectException {
+    const { worker, id } = this.options;
+    return new ConnectException(
+      `${records} record(s) for topic ${topic} were not acknowledged by Kafka at bootstrap.servers=${worker.bootstrapServers.join(',')} ` +
+        `within delivery.timeout.ms=${this.deliveryTimeoutMs} ms: a broker outage (or a partition without a leader) lasted longer than the producer's delivery timeout. ` +
+        `Their source offsets were not committed, so they are sent again when the task restarts: restart it once the brokers are back ` +
+        `(POST /connectors/${id.connector}/tasks/${id.task}/restart, or the operator's autoRestart), or raise producer.delivery.timeout.ms to ride out longer outages`,
+    );
   }
 
   /**

@@ -12,8 +12,9 @@ import {
   type Unresolved,
 } from '../config/config-providers.ts';
 import { sameProps } from '../config/properties.ts';
+import { redactSecrets, rememberSecret } from '../config/secrets.ts';
 import type { WorkerConfig } from '../config/worker-config.ts';
-import { traceOf } from '../errors.ts';
+import { traceOf as rawTraceOf } from '../errors.ts';
 import { logger } from '../logging.ts';
 import { ConnectMetrics, ConnectorMetrics } from '../metrics/connect-metrics.ts';
 import { SinkTaskMetrics, SourceTaskMetrics } from '../metrics/task-metrics.ts';
@@ -51,6 +52,9 @@ interface RunningConnector {
 }
 
 export const taskKey = (id: TaskId): string => `${id.connector}-${id.task}`;
+
+/** A failure's trace as statuses carry it: without the secrets config providers resolved. */
+const traceOf = (error: unknown): string => redactSecrets(rawTraceOf(error));
 
 export class Worker {
   readonly workerId: string;
@@ -90,7 +94,8 @@ export class Worker {
    * (validation keeps it as written, as Java does).
    */
   resolveConfig(props: Props, unresolved: Unresolved = 'throw'): Props {
-    return resolvePlaceholders(props, this.providers, unresolved);
+    // Every value resolved for a connector is hidden from logs, traces and validate from now on.
+    return resolvePlaceholders(props, this.providers, unresolved, rememberSecret);
   }
 
   /** Resolved now for comparing configs: as written where a placeholder cannot be resolved. */
@@ -300,7 +305,7 @@ export class Worker {
         if (taskState === 'UNASSIGNED' && current && current !== runner) return;
         statuses.putTask(taskId, {
           state: taskState,
-          trace,
+          trace: trace === null ? null : redactSecrets(trace),
           workerId: this.workerId,
           generation: this.generation(),
         });
