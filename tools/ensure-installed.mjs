@@ -16,9 +16,14 @@ const upToDate =
 if (!upToDate) {
   console.error('Installing dependencies (npm ci), Node 24 among them…');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // npm's own log stays quiet but for errors: the demo prints its progress itself.
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error('npm ci failed; see above.');
     process.exit(result.status ?? 1);
   }
+  console.error('Dependencies installed.');
 }

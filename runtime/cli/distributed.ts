@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { resolveWorkerProperties } from '../config/config-providers.ts';
 import { readPropertiesFile } from '../config/properties.ts';
-import { parseDistributedConfig, type WorkerConfig } from '../config/worker-config.ts';
+import { checkWorkerPlugins, parseDistributedConfig, type WorkerConfig } from '../config/worker-config.ts';
 import { DistributedHerder } from '../herder/distributed-herder.ts';
 import { logger } from '../logging.ts';
 import { startWorkerMetrics } from '../metrics/worker-metrics.ts';
@@ -44,6 +44,8 @@ export async function runDistributed(args: string[]): Promise<void> {
   if (!workerFile) throw new Error('usage: weir connect-distributed <worker.properties>');
   const props = resolveWorkerProperties(readPropertiesFile(workerFile));
   const { worker: config, distributed } = parseDistributedConfig(props);
+  const plugins = builtinPlugins();
+  checkWorkerPlugins(config, plugins);
   const { workerId, url } = advertisedUrl(config);
   const metrics = await startWorkerMetrics(config, log);
   const kafkaClusterId = await lookupKafkaClusterId(config);
@@ -74,7 +76,6 @@ export async function runDistributed(args: string[]): Promise<void> {
   });
   await Promise.all([configs.start(), offsets.start(), statuses.start()]);
 
-  const plugins = builtinPlugins();
   const herder = new DistributedHerder({
     workerId,
     url,

@@ -16,8 +16,11 @@ Weir is Kafka Connect on Kubernetes: https://weir.dev`;
 /** Prints a problem the user can fix, without a stack trace, and sets a failing exit code. */
 export function reportStartupError(error: unknown): void {
   if (error instanceof ConfigException) {
+    const [only, ...more] = error.problems;
     console.error(
-      `weir: invalid configuration:\n${error.problems.map((p) => `  - ${p.message}`).join('\n')}`,
+      only && more.length === 0
+        ? `weir: invalid configuration: ${only.message}`
+        : `weir: invalid configuration:\n${error.problems.map((p) => `  - ${p.message}`).join('\n')}`,
     );
   } else if (error instanceof WeirError) {
     console.error(`weir: ${error.message}`);

@@ -6,7 +6,12 @@ import { hostname } from 'node:os';
 import { Admin } from '@platformatic/kafka';
 import { resolveWorkerProperties } from '../config/config-providers.ts';
 import { readPropertiesFile } from '../config/properties.ts';
-import { parseWorkerConfig, standaloneWorkerConfigDef, type WorkerConfig } from '../config/worker-config.ts';
+import {
+  checkWorkerPlugins,
+  parseWorkerConfig,
+  standaloneWorkerConfigDef,
+  type WorkerConfig,
+} from '../config/worker-config.ts';
 import { WeirError } from '../errors.ts';
 import { StandaloneHerder } from '../herder/standalone-herder.ts';
 import { logger } from '../logging.ts';
@@ -127,10 +132,11 @@ export async function runStandalone(args: string[]): Promise<void> {
     resolveWorkerProperties(readPropertiesFile(workerFile)),
     standaloneWorkerConfigDef(),
   );
+  const plugins = builtinPlugins();
+  checkWorkerPlugins(config, plugins);
   const metrics = await startWorkerMetrics(config, log);
   const offsets = new FileOffsetStore(config.offsetStorageFileFilename as string);
   await offsets.start();
-  const plugins = builtinPlugins();
 
   const workerId = workerIdOf(config);
   const herder = new StandaloneHerder({

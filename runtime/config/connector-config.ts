@@ -1,22 +1,57 @@
 // Settings every connector has (ConnectorConfig, SourceConnectorConfig, SinkConnectorConfig in Java):
 // they feed validation, the validate endpoint and the worker.
-import { ConfigDef, Validators, invalid } from '../api/index.ts';
+import { ConfigDef, Validators, invalid, type Validator } from '../api/index.ts';
+import { pluginVersionValidator } from './plugin-versions.ts';
 
 const COMMON = 'Common';
 const TRANSFORMS = 'Transforms';
 const PREDICATES = 'Predicates';
 const ERRORS = 'Error Handling';
+const EXACTLY_ONCE = 'Exactly Once Support';
 
-export function connectorConfigDef(): ConfigDef {
+type KeyOptions = Parameters<ConfigDef['define']>[1];
+
+/** Versions the framework's settings default to: the connector's, and the converters' in force. */
+export interface PluginVersionDefaults {
+  /** connector.plugin.version's default: the connector plugin's version (null when unknown). */
+  connector?: string | null;
+  /** *.converter.plugin.version's default and recommended value in validate (null in the plugin's listing). */
+  converters?: string | null;
+}
+
+const converterVersion = (kind: string, versions: PluginVersionDefaults): KeyOptions => ({
+  type: 'STRING',
+  defaultValue: versions.converters ?? null,
+  validator: pluginVersionValidator,
+  importance: 'LOW',
+  documentation: `Version of the ${kind} converter. This worker has one version of each converter: the value must name it, be a range that contains it, or be latest.`,
+  width: 'SHORT',
+  displayName: `${kind[0]?.toUpperCase()}${kind.slice(1)} converter version`,
+  ...(versions.converters && { recommendedValues: [versions.converters] }),
+});
+
+const converterClass = (kind: string): KeyOptions => ({
+  type: 'CLASS',
+  defaultValue: null,
+  importance: 'LOW',
+  documentation: `Converter class for ${kind}s; overrides the worker's ${kind}.converter.`,
+  width: 'SHORT',
+  displayName: `${kind[0]?.toUpperCase()}${kind.slice(1)} converter class`,
+});
+
+/**
+ * The settings every connector has, in Java's order, groups, widths and display names (ConnectorConfig:
+ * one order counter for the Common, Transforms and Predicates groups, another for Error Handling).
+ */
+export function connectorConfigDef(versions: PluginVersionDefaults = {}): ConfigDef {
   let order = 0;
-  const common = (name: string, options: Parameters<ConfigDef['define']>[1]) => ({
+  const common = (options: KeyOptions, group = COMMON): KeyOptions => ({
     ...options,
-    group: COMMON,
+    group,
     orderInGroup: ++order,
-    displayName: options.displayName ?? name,
   });
   let errorsOrder = 0;
-  const errors = (options: Parameters<ConfigDef['define']>[1]) => ({
+  const errors = (options: KeyOptions): KeyOptions => ({
     ...options,
     group: ERRORS,
     orderInGroup: ++errorsOrder,
@@ -24,101 +59,111 @@ export function connectorConfigDef(): ConfigDef {
   return new ConfigDef()
     .define(
       'name',
-      common('Connector name', {
+      common({
         type: 'STRING',
-        validator: Validators.nonEmptyString(),
+        validator: nameValidator,
         importance: 'HIGH',
         documentation: 'Globally unique name to use for this connector.',
+        width: 'MEDIUM',
         displayName: 'Connector name',
       }),
     )
     .define(
       'connector.class',
-      common('Connector class', {
+      common({
         type: 'STRING',
         importance: 'HIGH',
         documentation:
           'Name or alias of the class for this connector, e.g. org.apache.kafka.connect.file.FileStreamSinkConnector, FileStreamSinkConnector or FileStreamSink.',
+        width: 'LONG',
         displayName: 'Connector class',
       }),
     )
     .define(
+      'connector.plugin.version',
+      common({
+        type: 'STRING',
+        defaultValue: versions.connector ?? null,
+        validator: pluginVersionValidator,
+        importance: 'MEDIUM',
+        documentation:
+          'Version of the connector. This worker has one version of each connector: the value must name it, be a range that contains it, or be latest.',
+        width: 'MEDIUM',
+        displayName: 'Connector version',
+        ...(versions.connector && { recommendedValues: [versions.connector] }),
+      }),
+    )
+    .define(
       'tasks.max',
-      common('Tasks max', {
+      common({
         type: 'INT',
         defaultValue: 1,
         validator: Validators.atLeast(1),
         importance: 'HIGH',
         documentation: 'Maximum number of tasks to use for this connector.',
+        width: 'SHORT',
         displayName: 'Tasks max',
       }),
     )
     .define(
       'tasks.max.enforce',
-      common('Enforce tasks max', {
+      common({
         type: 'BOOLEAN',
         defaultValue: true,
         importance: 'LOW',
         documentation: '(Deprecated) Whether to enforce that the tasks.max property is respected.',
+        width: 'SHORT',
+        displayName: 'Enforce tasks max',
       }),
     )
+    .define('key.converter', common(converterClass('key')))
+    .define('key.converter.plugin.version', common(converterVersion('key', versions)))
+    .define('value.converter', common(converterClass('value')))
+    .define('value.converter.plugin.version', common(converterVersion('value', versions)))
+    .define('header.converter', common(converterClass('header')))
+    .define('header.converter.plugin.version', common(converterVersion('header', versions)))
     .define(
-      'key.converter',
-      common('Key converter class', {
-        type: 'CLASS',
-        defaultValue: null,
-        importance: 'LOW',
-        documentation: 'Converter for keys; overrides the worker setting.',
-      }),
+      'transforms',
+      common(
+        {
+          type: 'LIST',
+          defaultValue: '',
+          validator: aliasesValidator('transforms'),
+          importance: 'LOW',
+          documentation: 'Aliases for the transformations to apply to records, in order.',
+          width: 'LONG',
+          displayName: 'Transforms',
+        },
+        TRANSFORMS,
+      ),
     )
     .define(
-      'value.converter',
-      common('Value converter class', {
-        type: 'CLASS',
-        defaultValue: null,
-        importance: 'LOW',
-        documentation: 'Converter for values; overrides the worker setting.',
-      }),
-    )
-    .define(
-      'header.converter',
-      common('Header converter class', {
-        type: 'CLASS',
-        defaultValue: null,
-        importance: 'LOW',
-        documentation: 'Converter for header values; overrides the worker setting.',
-      }),
+      'predicates',
+      common(
+        {
+          type: 'LIST',
+          defaultValue: '',
+          validator: aliasesValidator('predicates'),
+          importance: 'LOW',
+          documentation: 'Aliases for the predicates used by transformations.',
+          width: 'LONG',
+          displayName: 'Predicates',
+        },
+        PREDICATES,
+      ),
     )
     .define(
       'config.action.reload',
-      common('Reload action', {
+      common({
         type: 'STRING',
         defaultValue: 'restart',
         validator: Validators.inIgnoreCase('none', 'restart'),
         importance: 'LOW',
         documentation: 'What to do when a config provider reports a change.',
+        width: 'MEDIUM',
+        displayName: 'Reload Action',
       }),
     )
-    .define('transforms', {
-      type: 'LIST',
-      defaultValue: '',
-      validator: aliasesValidator('transforms'),
-      importance: 'LOW',
-      documentation: 'Aliases for the transformations to apply to records, in order.',
-      group: TRANSFORMS,
-      orderInGroup: 1,
-      displayName: 'Transforms',
-    })
-    .define('predicates', {
-      type: 'LIST',
-      defaultValue: '',
-      validator: aliasesValidator('predicates'),
-      importance: 'LOW',
-      documentation: 'Aliases for the predicates used by transformations.',
-      group: PREDICATES,
-      orderInGroup: 1,
-      displayName: 'Predicates',
-    })
     .define(
       'errors.retry.timeout',
       errors({
@@ -126,6 +171,7 @@ export function connectorConfigDef(): ConfigDef {
         defaultValue: 0,
         importance: 'MEDIUM',
         documentation: 'How long to retry a failed operation, in ms; 0 none, -1 forever.',
+        width: 'MEDIUM',
         displayName: 'Retry Timeout for Errors',
       }),
     )
@@ -136,6 +182,7 @@ export function connectorConfigDef(): ConfigDef {
         defaultValue: 60000,
         importance: 'MEDIUM',
         documentation: 'Maximum delay between retries, in ms.',
+        width: 'MEDIUM',
         displayName: 'Maximum Delay Between Retries for Errors',
       }),
     )
@@ -147,6 +194,7 @@ export function connectorConfigDef(): ConfigDef {
         validator: Validators.inIgnoreCase('none', 'all'),
         importance: 'MEDIUM',
         documentation: 'none: any error fails the task; all: skip problematic records.',
+        width: 'SHORT',
         displayName: 'Error Tolerance',
       }),
     )
@@ -157,6 +205,7 @@ export function connectorConfigDef(): ConfigDef {
         defaultValue: false,
         importance: 'MEDIUM',
         documentation: 'Log each error and the failed operation.',
+        width: 'SHORT',
         displayName: 'Log Errors',
       }),
     )
@@ -167,10 +216,28 @@ export function connectorConfigDef(): ConfigDef {
         defaultValue: false,
         importance: 'MEDIUM',
         documentation: 'Include the failed record in the log.',
+        width: 'SHORT',
         displayName: 'Log Error Details',
       }),
     );
 }
+
+/** Java's rule for connector names: not empty, and no ISO control characters (U+0000–U+001F, U+007F–U+009F). */
+export const nameValidator: Validator = (name, value) => {
+  if (value === null || value === undefined) return;
+  const text = String(value);
+  if (text === '') invalid(name, value, 'String may not be empty');
+  const control = [...text].map((c) => c.codePointAt(0) as number).filter(isIsoControl);
+  if (control.length > 0)
+    invalid(
+      name,
+      value,
+      `String may not contain control sequences but had the following ASCII chars: ${control.join(', ')}`,
+    );
+};
+nameValidator.describe = 'non-empty string without ISO control characters';
+
+export const isIsoControl = (code: number): boolean => code <= 0x1f || (code >= 0x7f && code <= 0x9f);
 
 function aliasesValidator(setting: string) {
   return (name: string, value: unknown) => {
@@ -184,8 +251,8 @@ function aliasesValidator(setting: string) {
   };
 }
 
-export function sinkConnectorConfigDef(): ConfigDef {
-  return connectorConfigDef()
+export function sinkConnectorConfigDef(versions: PluginVersionDefaults = {}): ConfigDef {
+  return connectorConfigDef(versions)
     .define('topics', {
       type: 'LIST',
       defaultValue: '',
@@ -193,6 +260,7 @@ export function sinkConnectorConfigDef(): ConfigDef {
       documentation: 'Topics to consume, comma-separated.',
       group: COMMON,
       orderInGroup: 4,
+      width: 'LONG',
       displayName: 'Topics',
     })
     .define('topics.regex', {
@@ -202,6 +270,7 @@ export function sinkConnectorConfigDef(): ConfigDef {
       documentation: 'Regular expression of topics to consume.',
       group: COMMON,
       orderInGroup: 4,
+      width: 'LONG',
       displayName: 'Topics regex',
     })
     .define('errors.deadletterqueue.topic.name', {
@@ -211,6 +280,7 @@ export function sinkConnectorConfigDef(): ConfigDef {
       documentation: 'Topic for records that failed, if any.',
       group: ERRORS,
       orderInGroup: 6,
+      width: 'MEDIUM',
       displayName: 'Dead Letter Queue Topic Name',
     })
     .define('errors.deadletterqueue.topic.replication.factor', {
@@ -220,6 +290,7 @@ export function sinkConnectorConfigDef(): ConfigDef {
       documentation: 'Replication factor of the dead letter queue topic.',
       group: ERRORS,
       orderInGroup: 7,
+      width: 'MEDIUM',
       displayName: 'Dead Letter Queue Topic Replication Factor',
     })
     .define('errors.deadletterqueue.context.headers.enable', {
@@ -229,50 +300,71 @@ export function sinkConnectorConfigDef(): ConfigDef {
       documentation: 'Add headers describing the error to dead letter queue records.',
       group: ERRORS,
       orderInGroup: 8,
+      width: 'MEDIUM',
       displayName: 'Enable Error Context Headers',
     });
 }
 
-export function sourceConnectorConfigDef(): ConfigDef {
-  return connectorConfigDef()
-    .define('topic.creation.groups', {
-      type: 'LIST',
-      defaultValue: '',
-      importance: 'LOW',
-      documentation: 'Groups of topic creation settings.',
-      group: 'Topic Creation',
-      orderInGroup: 1,
-      displayName: 'Topic Creation Groups',
-    })
-    .define('exactly.once.support', {
-      type: 'STRING',
-      defaultValue: 'requested',
-      validator: Validators.inIgnoreCase('requested', 'required'),
-      importance: 'MEDIUM',
-      documentation: 'Whether the connector must support exactly-once delivery.',
-      group: 'Exactly Once Support',
-      orderInGroup: 1,
-      displayName: 'Exactly once support',
-    })
-    .define('transaction.boundary', {
-      type: 'STRING',
-      defaultValue: 'poll',
-      validator: Validators.inIgnoreCase('poll', 'interval', 'connector'),
-      importance: 'MEDIUM',
-      documentation: 'How transactions are delimited for exactly-once sources.',
-      group: 'Exactly Once Support',
-      orderInGroup: 2,
-      displayName: 'Transaction Boundary',
-    })
-    .define('offsets.storage.topic', {
-      type: 'STRING',
-      defaultValue: null,
-      importance: 'LOW',
-      documentation: 'A separate offsets topic for this connector.',
-      group: 'Offsets',
-      orderInGroup: 1,
-      displayName: 'Offsets topic',
-    });
+export function sourceConnectorConfigDef(versions: PluginVersionDefaults = {}): ConfigDef {
+  return (
+    connectorConfigDef(versions)
+      .define('topic.creation.groups', {
+        type: 'LIST',
+        defaultValue: '',
+        importance: 'LOW',
+        documentation: 'Groups of topic creation settings.',
+        group: 'Topic Creation',
+        orderInGroup: 1,
+        width: 'LONG',
+        displayName: 'Topic Creation Groups',
+      })
+      .define('exactly.once.support', {
+        type: 'STRING',
+        defaultValue: 'requested',
+        validator: Validators.inIgnoreCase('requested', 'required'),
+        importance: 'MEDIUM',
+        documentation: 'Whether the connector must support exactly-once delivery.',
+        group: EXACTLY_ONCE,
+        orderInGroup: 2,
+        width: 'SHORT',
+        displayName: 'Exactly once support',
+      })
+      .define('transaction.boundary', {
+        type: 'STRING',
+        defaultValue: 'poll',
+        validator: Validators.inIgnoreCase('poll', 'interval', 'connector'),
+        importance: 'MEDIUM',
+        documentation: 'How transactions are delimited for exactly-once sources.',
+        group: EXACTLY_ONCE,
+        orderInGroup: 3,
+        width: 'SHORT',
+        displayName: 'Transaction Boundary',
+      })
+      // Read by exactly-once source tasks: how often an `interval` boundary commits (offset.flush.interval.ms when unset).
+      .define('transaction.boundary.interval.ms', {
+        type: 'LONG',
+        defaultValue: null,
+        validator: Validators.atLeast(0),
+        importance: 'LOW',
+        documentation:
+          "With transaction.boundary=interval, how often tasks commit their producer transactions, in ms; unset, the worker's offset.flush.interval.ms. No effect with other boundaries.",
+        group: EXACTLY_ONCE,
+        orderInGroup: 4,
+        width: 'SHORT',
+        displayName: 'Transaction boundary interval',
+      })
+      .define('offsets.storage.topic', {
+        type: 'STRING',
+        defaultValue: null,
+        importance: 'LOW',
+        documentation: 'A separate offsets topic for this connector.',
+        // Java's group name for it is the key of its group, not a title.
+        group: 'offsets.topic',
+        orderInGroup: 1,
+        width: 'LONG',
+        displayName: 'Offsets topic',
+      })
+  );
 }
 
 /** Sink-only cross-field rule: exactly one of topics and topics.regex. Returns problems as [setting, message]. */

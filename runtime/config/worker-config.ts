@@ -2,6 +2,8 @@
 // DistributedConfig). Unknown keys pass through: producer.*, consumer.*, admin.* and client settings.
 import { ConfigDef, Validators, invalid } from '../api/index.ts';
 import { ConfigException } from '../api/index.ts';
+import type { PluginRegistry } from '../plugins/registry.ts';
+import type { PluginType } from '../rest/types.ts';
 import {
   ALLOWLIST_SETTING,
   parseOverridePolicy,
@@ -71,6 +73,13 @@ const common = (): ConfigDef =>
     .define('rest.advertised.port', { type: 'INT', defaultValue: null, importance: 'LOW' })
     .define('rest.advertised.listener', { type: 'STRING', defaultValue: null, importance: 'LOW' })
     .define('plugin.path', { type: 'LIST', defaultValue: null, importance: 'LOW' })
+    // Weir's plugins are built in: nothing to scan, but a value Java refuses is refused here too.
+    .define('plugin.discovery', {
+      type: 'STRING',
+      defaultValue: 'hybrid_warn',
+      validator: Validators.inIgnoreCase('ONLY_SCAN', 'HYBRID_WARN', 'HYBRID_FAIL', 'SERVICE_LOAD'),
+      importance: 'LOW',
+    })
     .define('topic.tracking.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
     .define('topic.tracking.allow.reset', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
     .define('topic.creation.enable', { type: 'BOOLEAN', defaultValue: true, importance: 'LOW' })
@@ -245,6 +254,37 @@ export interface WorkerConfig {
   readonly metricsPort: number | null;
   /** Which client settings connectors may override (connector.client.config.override.policy). */
   readonly clientOverridePolicy: ClientOverridePolicy;
+}
+
+/** The worker's settings that name plugins, and the kind each must be. */
+const WORKER_PLUGIN_SETTINGS: [keyof WorkerConfig & string, string, PluginType][] = [
+  ['keyConverter', 'key.converter', 'converter'],
+  ['valueConverter', 'value.converter', 'converter'],
+  ['headerConverter', 'header.converter', 'header_converter'],
+];
+
+/**
+ * Refuses, before the worker starts, a converter class the worker does not have, as Java's ClassValidator
+ * does (its message, plus the closest names): without it, every task would fail instead.
+ */
+export function checkWorkerPlugins(config: WorkerConfig, plugins: PluginRegistry): void {
+  const problems = WORKER_PLUGIN_SETTINGS.flatMap(([field, setting, type]) => {
+    const className = String(config[field]).trim();
+    if (plugins.find(className, [type])) return [];
+    const other = plugins.find(className);
+    const why = other
+      ? `Class ${className} is a ${other.type.replace('_', ' ')}, not a ${type.replace('_', ' ')}.`
+      : `Class ${className} could not be found.`;
+    const closest = plugins.closest(className, [type], true);
+    const hint = closest.length > 0 ? ` Did you mean ${closest.join(' or ')}?` : '';
+    return [
+      {
+        name: setting,
+        message: `Invalid value ${className} for configuration ${setting}: ${why}${hint}`,
+      },
+    ];
+  });
+  if (problems.length > 0) throw new ConfigException(problems);
 }
 
 /** Parses worker settings; throws a ConfigException listing every problem. */

@@ -26,7 +26,7 @@ describe('converterPlugins', () => {
     expect(names('header_converter')).toEqual(
       [...converters, 'org.apache.kafka.connect.storage.SimpleHeaderConverter'].sort(),
     );
-    expect(converterPlugins.every((p) => p.version === '0.1.0')).toBe(true);
+    expect(converterPlugins.every((p) => p.version === '4.3.1')).toBe(true);
   });
 
   it('resolves the names users type to fresh instances', () => {

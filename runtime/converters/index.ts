@@ -1,6 +1,7 @@
 // The converters that ship with Weir, under Apache Kafka's class names. As in Java, every converter
 // except SimpleHeaderConverter also serves as a header converter, and SimpleHeaderConverter only as one.
 import type { PluginDescriptor } from '../plugins/registry.ts';
+import { BUILTIN_PLUGINS_VERSION } from '../version.ts';
 import { ByteArrayConverter } from './byte-array-converter.ts';
 import { JsonConverter } from './json-converter.ts';
 import {
@@ -28,7 +29,8 @@ export { SimpleHeaderConverter } from './simple-header-converter.ts';
 export { StringConverter } from './string-converter.ts';
 export { convertToString, parseString } from './values.ts';
 
-const VERSION = '0.1.0';
+// Kafka's own converters report Kafka's version; Weir's stand in for them.
+const VERSION = BUILTIN_PLUGINS_VERSION;
 
 /** Descriptors for a class that is both a Converter and a HeaderConverter. */
 function converterAndHeaderConverter(className: string, create: () => unknown): PluginDescriptor[] {

@@ -311,7 +311,7 @@ export class DistributedHerder implements Herder {
   }
 
   async connectorActiveTopics(name: string): Promise<string[]> {
-    this.props(name);
+    // As Java: read from the status store, unknown connectors included (they have no topics).
     if (!this.o.config.topicTrackingEnable)
       throw new WeirError('WEIR_FORBIDDEN', 'Topic tracking is disabled.');
     return this.o.statuses.topics(name);
@@ -429,7 +429,7 @@ export class DistributedHerder implements Herder {
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
-    this.props(name);
+    // As Java: read from the status store, unknown connectors included (they have no topics).
     if (!this.o.config.topicTrackingEnable)
       throw new WeirError('WEIR_FORBIDDEN', 'Topic tracking is disabled.');
     if (!this.o.config.topicTrackingAllowReset)

@@ -352,7 +352,7 @@ export class StandaloneHerder implements Herder {
   }
 
   async connectorActiveTopics(name: string): Promise<string[]> {
-    this.entry(name);
+    // As Java: read from the status store, unknown connectors included (they have no topics).
     if (!this.options.config.topicTrackingEnable) {
       throw new WeirError('WEIR_FORBIDDEN', 'Topic tracking is disabled.');
     }
@@ -360,7 +360,7 @@ export class StandaloneHerder implements Herder {
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
-    this.entry(name);
+    // As Java: read from the status store, unknown connectors included (they have no topics).
     if (!this.options.config.topicTrackingEnable)
       throw new WeirError('WEIR_FORBIDDEN', 'Topic tracking is disabled.');
     if (!this.options.config.topicTrackingAllowReset)

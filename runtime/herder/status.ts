@@ -2,7 +2,7 @@
 import type { ConnectorStateInfo, ConnectorType, StateInfo, TaskStateInfo } from '../rest/types.ts';
 import type { Status, StatusStore } from '../storage/status-store.ts';
 import type { RestartRequest } from './herder.ts';
-import { WEIR_VERSION } from '../version.ts';
+import { BUILTIN_PLUGINS_VERSION } from '../version.ts';
 
 function stateInfo(status: Status | undefined, fallbackWorker: string): StateInfo {
   const info: StateInfo = {
@@ -10,7 +10,8 @@ function stateInfo(status: Status | undefined, fallbackWorker: string): StateInf
     worker_id: status?.workerId ?? fallbackWorker,
   };
   if (status?.trace) info.trace = status.trace;
-  info.version = WEIR_VERSION; // the plugin's version, as Java reports it: Weir's connectors carry Weir's
+  // The plugin's version, as Java reports it; every plugin Weir runs is a built-in one.
+  info.version = BUILTIN_PLUGINS_VERSION;
   return info;
 }
 

@@ -19,7 +19,8 @@ import {
 import { hasPlaceholder } from '../config/config-providers.ts';
 import { redactSecrets } from '../config/secrets.ts';
 import { badRequest, WeirError } from '../errors.ts';
-import type { PluginRegistry } from '../plugins/registry.ts';
+import { versionMismatch } from '../config/plugin-versions.ts';
+import type { PluginDescriptor, PluginRegistry } from '../plugins/registry.ts';
 import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest/types.ts';
 import { splitList } from '../worker/plugins-for-connector.ts';
 
@@ -60,7 +61,9 @@ export function pluginConfigKeys(plugins: PluginRegistry, name: string): ConfigK
   const own = (def?.configKeys() ?? []).map(configKeyInfo);
   // As Apache Kafka Connect 4.x: a connector's own settings, then the framework's source or sink ones.
   if (plugin.type !== 'source' && plugin.type !== 'sink') return own;
-  const framework = plugin.type === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
+  const versions = { connector: plugin.version };
+  const framework =
+    plugin.type === 'sink' ? sinkConnectorConfigDef(versions) : sourceConnectorConfigDef(versions);
   const names = new Set(own.map((k) => k.name));
   return [
     ...own,
@@ -102,6 +105,39 @@ function extraProblems(
     else check(setting, ['predicate']);
   }
   if (kind === 'sink') problems.push(...sinkTopicsProblems(config));
+  return problems;
+}
+
+/**
+ * Plugin version requirements Weir's one version of a plugin does not meet, on the class setting and
+ * on the version setting, as Java reports them. As in Java, a converter's version is checked only where
+ * the connector names the converter, and not at all when the connector's own version is not met.
+ */
+function versionProblems(
+  config: Record<string, string>,
+  plugins: PluginRegistry,
+  connector: PluginDescriptor,
+): [string, string][] {
+  const mismatch = versionMismatch(
+    connector.className,
+    connector.version,
+    config['connector.plugin.version'],
+  );
+  if (mismatch)
+    return [
+      ['connector.class', mismatch],
+      ['connector.plugin.version', mismatch],
+    ];
+  const problems: [string, string][] = [];
+  for (const kind of ['key', 'value', 'header']) {
+    const className = config[`${kind}.converter`]?.trim();
+    const converter = className
+      ? plugins.find(className, [kind === 'header' ? 'header_converter' : 'converter'])
+      : undefined;
+    const setting = `${kind}.converter.plugin.version`;
+    const problem = converter && versionMismatch(converter.className, converter.version, config[setting]);
+    if (problem) problems.push([`${kind}.converter`, problem], [setting, problem]);
+  }
   return problems;
 }
 
@@ -182,7 +218,10 @@ export async function validateConnectorConfig(
   }
   const plugin = plugins.resolve(className, ['source', 'sink'], 'connector.class');
   const connector = plugin.create() as Connector;
-  const frameworkDef = connector.kind === 'sink' ? sinkConnectorConfigDef() : sourceConnectorConfigDef();
+  // Every converter Weir has is built in, all of one version: the converters' versions default to it.
+  const versions = { connector: plugin.version, converters: plugins.list(['converter'])[0]?.version ?? null };
+  const frameworkDef =
+    connector.kind === 'sink' ? sinkConnectorConfigDef(versions) : sourceConnectorConfigDef(versions);
   const ownDef = configDefOf(connector);
   const results = new Map<string, { key: ConfigKey; value: ConfigValue }>();
   for (const [name, value] of frameworkDef.validateAll(config))
@@ -208,7 +247,10 @@ export async function validateConnectorConfig(
       existing.value.errors.push(...value.errors.filter((e) => !existing.value.errors.includes(e)));
     else if (key) results.set(value.name, { key, value });
   }
-  for (const [name, message] of extraProblems(config, plugins, connector.kind)) {
+  for (const [name, message] of [
+    ...extraProblems(config, plugins, connector.kind),
+    ...versionProblems(config, plugins, plugin),
+  ]) {
     const existing = results.get(name);
     if (existing) existing.value.errors.push(message);
     else {

@@ -72,15 +72,25 @@ export class PluginRegistry {
     return this.byName.get(name.trim())?.find((p) => !types || types.includes(p.type));
   }
 
+  /**
+   * Up to three names of `types` plugins closest to `name` (by edit distance), closest first; with
+   * `near`, only those at most twice as far as the closest (a typo's one fix, not every plugin).
+   */
+  closest(name: string, types: readonly PluginType[], near = false): string[] {
+    const candidates = this.list(types)
+      .flatMap((p) => namesOf(p).map((n) => ({ n, d: editDistance(name, n) })))
+      .sort((a, b) => a.d - b.d);
+    const best = candidates[0]?.d ?? 0;
+    const kept = near ? candidates.filter((c) => c.d <= Math.max(2, best * 2)) : candidates;
+    return [...new Set(kept.map((c) => c.n))].slice(0, 3);
+  }
+
   /** The plugin called `name`, or a WEIR_UNKNOWN_PLUGIN error naming the closest known names. */
   resolve(name: string, types: readonly PluginType[], setting?: string): PluginDescriptor {
     const found = this.find(name, types);
     if (found) return found;
     const noun = TYPE_NOUN[types[0] ?? 'source'];
-    const candidates = this.list(types).flatMap((p) =>
-      namesOf(p).map((n) => ({ n, d: editDistance(name, n) })),
-    );
-    const closest = [...new Set(candidates.sort((a, b) => a.d - b.d).map((c) => c.n))].slice(0, 3);
+    const closest = this.closest(name, types);
     const where = setting ? ` (setting "${setting}")` : '';
     const hint = closest.length > 0 ? ` Did you mean: ${closest.join(', ')}?` : '';
     const other = this.find(name);

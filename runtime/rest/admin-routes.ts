@@ -28,6 +28,7 @@ export function adminRoutes({ setClusterLoggerLevel }: RouteContext): Route[] {
     {
       method: 'put',
       path: '/admin/loggers/:logger',
+      body: true,
       handle: async (req) => {
         const name = pathParam(req, 'logger');
         const body = objectBody(req, 'a JSON object such as {"level": "DEBUG"}');

@@ -22,6 +22,17 @@ describe('parseJson', () => {
     for (const text of DOCUMENTS) expect(parseJson(text)).toEqual(JSON.parse(text));
   });
 
+  it('refuses documents nested deeper than 1000 levels, as Java, without overflowing the stack', () => {
+    const message =
+      /nesting depth exceeds the maximum allowed \(1000\) at line 1, column \d+ \(position (1000|5000)\)/;
+    for (const text of ['['.repeat(5000), `${'['.repeat(5000)}${']'.repeat(5000)}`, '{"a":'.repeat(3000)])
+      expect(() => parseJson(text)).toThrow(
+        expect.objectContaining({ code: 'WEIR_BAD_REQUEST', message: expect.stringMatching(message) }),
+      );
+    expect(parseJson(`${'['.repeat(1000)}${']'.repeat(1000)}`)).toHaveLength(1);
+    expect(parseJson(`["${'['.repeat(5000)}"]`)).toEqual(['['.repeat(5000)]);
+  });
+
   it('names line, column and position of the failure', () => {
     expect(() => parseJson('{\n  "a": 1,\n  "b": }')).toThrow(
       expect.objectContaining({

@@ -17,9 +17,10 @@ function hasBody(req: Request): boolean {
 }
 
 /**
- * Reads every request body as text and parses it as JSON into `req.body` (undefined when empty). A body
- * with a Content-Type other than JSON is refused with 415, as Apache Kafka Connect does; a body without
- * one is read as JSON.
+ * Reads every request body as text into `req.body`. A body with a Content-Type other than JSON is
+ * refused with 415, as Apache Kafka Connect does (on every route); a body without one is read as JSON.
+ * Routes that take a body parse it with parseBody; the others drop it unread (ignoreBody), as Jersey
+ * never reads the entity of a resource method without an entity parameter.
  */
 export function jsonBody(): RequestHandler[] {
   const checkType = (req: Request, _res: Response, next: NextFunction): void => {
@@ -30,40 +31,80 @@ export function jsonBody(): RequestHandler[] {
     }
     next();
   };
-  const parse = (req: Request, _res: Response, next: NextFunction): void => {
-    const text: unknown = req.body;
-    if (typeof text !== 'string' || text.trim() === '') {
-      req.body = undefined;
-      next();
-      return;
-    }
-    try {
-      req.body = parseJson(text);
-      next();
-    } catch (error) {
-      next(error);
-    }
-  };
-  return [checkType, express.text({ type: () => true, limit: BODY_LIMIT, defaultCharset: 'utf-8' }), parse];
+  return [checkType, express.text({ type: () => true, limit: BODY_LIMIT, defaultCharset: 'utf-8' })];
 }
 
-/** JSON.parse, with a WEIR_BAD_REQUEST naming line, column and position on failure. */
+/** Parses the body text as JSON into `req.body` (undefined when empty). */
+export function parseBody(req: Request, _res: Response, next: NextFunction): void {
+  const text: unknown = req.body;
+  if (typeof text !== 'string' || text.trim() === '') {
+    req.body = undefined;
+    next();
+    return;
+  }
+  try {
+    req.body = parseJson(text);
+    next();
+  } catch (error) {
+    next(error);
+  }
+}
+
+/** For routes without a body: whatever was sent is neither parsed nor forwarded. */
+export function ignoreBody(req: Request, _res: Response, next: NextFunction): void {
+  req.body = undefined;
+  next();
+}
+
+/** As Jackson's StreamReadConstraints in Java: deeper documents are refused before they are read. */
+export const MAX_NESTING_DEPTH = 1000;
+
+/** Where `text` opens its (MAX_NESTING_DEPTH + 1)th nested array or object, or -1; strings are skipped. */
+export function tooDeepAt(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i++; // backslash: the next character is escaped
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > MAX_NESTING_DEPTH) return i;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return -1;
+}
+
+function lineAndColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - before.lastIndexOf('\n');
+  return `line ${line}, column ${column} (position ${position})`;
+}
+
+/**
+ * JSON.parse, with a WEIR_BAD_REQUEST naming line, column and position on failure. A document nested
+ * deeper than Java accepts is refused first: the error-position scan below recurses per level.
+ */
 export function parseJson(text: string): unknown {
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    throw badRequest(
+      `Malformed JSON request body: nesting depth exceeds the maximum allowed (${MAX_NESTING_DEPTH}) at ${lineAndColumn(text, deep)}`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
     const position = jsonErrorPosition(text);
-    const before = text.slice(0, position);
-    const line = before.split('\n').length;
-    const column = position - before.lastIndexOf('\n');
     const reason = (error instanceof Error ? error.message : String(error))
       // V8 quotes the whole input ("…" is not valid JSON) or appends the position; we say it once.
       .replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '')
       .replace(/ (?:in JSON )?at position \d+.*$/s, '')
       .replace(/ of JSON input$/, ' of input');
-    throw badRequest(
-      `Malformed JSON request body: ${reason} at line ${line}, column ${column} (position ${position})`,
-    );
+    throw badRequest(`Malformed JSON request body: ${reason} at ${lineAndColumn(text, position)}`);
   }
 }
 

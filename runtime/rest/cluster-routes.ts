@@ -30,6 +30,7 @@ export function clusterRoutes({ herder }: RouteContext): Route[] {
     {
       method: 'post',
       path: '/connectors/:name/tasks',
+      body: true,
       handle: async (req) => {
         await distributedOnly(herder, 'putTaskConfigs')(
           pathParam(req, 'name'),

@@ -44,6 +44,15 @@ function withConnectorName(name: string, config: Record<string, string>): Record
   return { ...config, name };
 }
 
+/** Java's String.trim: drops every character up to U+0020 (spaces and control characters) at both ends. */
+const javaTrim = (text: string): string => {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) <= 0x20) start++;
+  while (end > start && text.charCodeAt(end - 1) <= 0x20) end--;
+  return text.slice(start, end);
+};
+
 function initialState(value: unknown): TargetState | undefined {
   if (value === undefined || value === null) return undefined;
   const state = typeof value === 'string' ? value.toUpperCase() : undefined;
@@ -128,7 +137,7 @@ async function createConnector(herder: Herder, req: Request): Promise<Reply> {
   if (body.name !== undefined && body.name !== null && typeof body.name !== 'string') {
     throw badRequest(`Field 'name' must be a string, not ${describe(body.name)}`);
   }
-  const name = (body.name ?? '').trim();
+  const name = javaTrim(body.name ?? '');
   if (name === '') throw badRequest("Field 'name' is required: the name of the connector to create");
   if (body.config === undefined || body.config === null) {
     throw badRequest("Field 'config' is required: an object with the connector's configuration");
@@ -165,7 +174,7 @@ async function restartConnector(herder: Herder, req: Request): Promise<Reply> {
 export function connectorRoutes({ herder }: RouteContext): Route[] {
   return [
     { method: 'get', path: '/connectors', handle: (req) => listConnectors(herder, req) },
-    { method: 'post', path: '/connectors', handle: (req) => createConnector(herder, req) },
+    { method: 'post', path: '/connectors', body: true, handle: (req) => createConnector(herder, req) },
     {
       method: 'get',
       path: '/connectors/:name',
@@ -184,13 +193,22 @@ export function connectorRoutes({ herder }: RouteContext): Route[] {
       path: '/connectors/:name/config',
       handle: async (req) => reply(200, await herder.connectorConfig(connectorName(req))),
     },
-    { method: 'put', path: '/connectors/:name/config', handle: (req) => putConnectorConfig(herder, req) },
+    {
+      method: 'put',
+      path: '/connectors/:name/config',
+      body: true,
+      handle: (req) => putConnectorConfig(herder, req),
+    },
     {
       method: 'patch',
       path: '/connectors/:name/config',
+      body: true,
       handle: async (req) => {
+        const name = connectorName(req);
+        // As Java: an unknown connector is a 404 whatever the body (a missing one included).
+        await herder.connectorConfig(name);
         const patch = stringMap(objectBody(req, 'a JSON object of settings to change'), '', true);
-        return reply(200, await herder.patchConnectorConfig(connectorName(req), patch));
+        return reply(200, await herder.patchConnectorConfig(name, patch));
       },
     },
     {
@@ -266,6 +284,7 @@ export function connectorRoutes({ herder }: RouteContext): Route[] {
     {
       method: 'patch',
       path: '/connectors/:name/offsets',
+      body: true,
       handle: async (req) => {
         const connector = connectorName(req);
         const offsets = offsetsBody(req);

@@ -34,6 +34,7 @@ export function pluginRoutes({ herder }: RouteContext): Route[] {
     {
       method: 'put',
       path: '/connector-plugins/:plugin/config/validate',
+      body: true,
       handle: async (req) => {
         const plugin = pathParam(req, 'plugin');
         const withNulls = stringMap(

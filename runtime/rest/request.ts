@@ -1,7 +1,7 @@
 // What route handlers share: the route shape, the reply they return, and readers for path parameters,
 // query parameters and bodies that turn bad input into 400s naming the offending field.
 import type { Request } from 'express';
-import { badRequest } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import type { Herder } from '../herder/herder.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -18,6 +18,8 @@ export interface Route {
   method: Method;
   /** Express syntax: /connectors/:name/tasks/:task/status */
   path: string;
+  /** The route reads a JSON body; others ignore whatever body comes, as Java does. */
+  body?: true;
   handle(req: Request): Promise<Reply>;
 }
 
@@ -39,12 +41,15 @@ export function pathParam(req: Request, name: string): string {
   return value;
 }
 
-/** The task id of /connectors/{name}/tasks/{task}/…: a 32-bit integer. */
+/**
+ * The task id of /connectors/{name}/tasks/{task}/…: a 32-bit integer, as Java's Integer.parseInt reads it
+ * (a sign and leading zeros allowed). Anything else matches no route in Java: 404.
+ */
 export function taskParam(req: Request): number {
   const raw = pathParam(req, 'task');
-  const task = /^[+-]?\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+  const task = /^[+-]?\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(task) || task < -(2 ** 31) || task >= 2 ** 31) {
-    throw badRequest(`Task id '${raw}' in the URL is not an integer`);
+    throw notFound(`HTTP 404 Not Found: task id '${raw}' in the URL is not a 32-bit integer`);
   }
   return task;
 }

@@ -2,6 +2,7 @@
 import type { HealthInfo, ServerInfo } from './types.ts';
 import { reply, type Route, type RouteContext } from './request.ts';
 import openapi from './openapi.json' with { type: 'json' };
+import { CONNECT_COMPATIBLE_COMMIT, CONNECT_COMPATIBLE_VERSION } from '../version.ts';
 
 const HEALTH_STATUS: Record<HealthInfo['status'], number> = {
   healthy: 200,
@@ -15,7 +16,13 @@ export function rootRoutes({ herder, version, commit }: RouteContext): Route[] {
       method: 'get',
       path: '/',
       handle: async () => {
-        const info: ServerInfo = { version, commit, kafka_cluster_id: herder.kafkaClusterId() };
+        const info: ServerInfo = {
+          version: CONNECT_COMPATIBLE_VERSION,
+          commit: CONNECT_COMPATIBLE_COMMIT,
+          kafka_cluster_id: herder.kafkaClusterId(),
+          weir_version: version,
+          weir_commit: commit,
+        };
         return reply(200, info);
       },
     },

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WeirError } from '../errors.ts';
 import { createRestApp, parseListeners, startRestServer } from './server.ts';
+import { rawHttp } from './testing/raw-http.ts';
 import { serveRest, type TestServer } from './testing/client.ts';
 import { FakeHerder } from './testing/fake-herder.ts';
 
@@ -25,7 +26,13 @@ describe('root resources', () => {
   it('GET / returns version, commit and Kafka cluster id', async () => {
     expect(await server.call('GET', '/')).toMatchObject({
       status: 200,
-      body: { version: '0.1.0', commit: 'abc123', kafka_cluster_id: 'fake-cluster-id' },
+      body: {
+        version: '4.3.1',
+        commit: '26b251a451ce941d',
+        kafka_cluster_id: 'fake-cluster-id',
+        weir_version: '0.1.0',
+        weir_commit: 'abc123',
+      },
     });
   });
 
@@ -69,15 +76,42 @@ describe('error responses', () => {
       status: 405,
       body: { error_code: 405, message: 'HTTP 405 Method Not Allowed' },
     });
-    expect(res.headers.get('allow')).toBe('GET, POST, HEAD, OPTIONS');
+    expect(res.headers.get('allow')).toBe('HEAD,POST,GET,OPTIONS');
     expect((await server.call('POST', '/connectors/a/pause')).status).toBe(405);
     expect((await server.call('GET', '/connectors/a/restart')).status).toBe(405);
   });
 
-  it('OPTIONS lists the methods of a path', async () => {
+  it('OPTIONS lists the methods of a path as Java does: 200, an Allow header and a text body', async () => {
     const res = await server.call('OPTIONS', '/connectors/x/config');
-    expect(res.status).toBe(204);
-    expect(res.headers.get('allow')).toBe('GET, PUT, PATCH, HEAD, OPTIONS');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('allow')).toBe('HEAD,GET,OPTIONS,PUT,PATCH');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.body).toBe('HEAD, GET, OPTIONS, PUT, PATCH');
+    expect((await server.call('OPTIONS', '/nope')).status).toBe(404);
+  });
+
+  it.each([
+    ['/connectors/a%2Fb', 'Ambiguous URI path separator'],
+    ['/connectors/a%01b', 'Suspicious Path Character'],
+    ['/connectors/a%5Cb/status', 'Suspicious Path Character'],
+    ['/connectors/a%00b', 'Bad Request'],
+    ['/connectors/a%25b', 'Ambiguous URI path encoding'],
+    ['/connectors/%2e%2e/status', 'Ambiguous URI path segment'],
+    ['//connectors', 'Ambiguous URI empty segment'],
+    ['/connectors/a|b', 'Illegal Path Character'],
+    ['/connectors/a%FFb', 'Bad UTF-8 encoding'],
+  ])('a path Java refuses (%s) is a 400 naming why, before anything else', async (path, reason) => {
+    for (const method of ['GET', 'PUT', 'OPTIONS']) {
+      const res = await rawHttp(server.url, method, path);
+      expect([res.status, (JSON.parse(res.text) as { message: string }).message]).toEqual([
+        400,
+        expect.stringMatching(new RegExp(`^${reason.replace(/[()]/g, '\\$&')}: `)),
+      ]);
+    }
+  });
+
+  it('drops matrix parameters from path segments, as Jersey does', async () => {
+    expect((await server.call('GET', '/connectors;x=1')).status).toBe(200);
   });
 
   it.each([
@@ -121,9 +155,12 @@ describe('error responses', () => {
   });
 
   it('a malformed URL escape is a 400', async () => {
-    const res = await server.call('GET', '/connectors/%E0%A4%A/status');
+    const res = await rawHttp(server.url, 'GET', '/connectors/%E0%A4%A/status');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error_code: 400, message: expect.stringContaining('Failed to decode param') });
+    expect(JSON.parse(res.text)).toEqual({
+      error_code: 400,
+      message: expect.stringMatching(/^Bad Request: .*'%'/),
+    });
   });
 
   it('a WeirError maps to its status and message', async () => {

@@ -8,7 +8,7 @@ import { logger } from '../logging.ts';
 import type { Herder } from '../herder/herder.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { clusterRoutes } from './cluster-routes.ts';
-import { jsonBody } from './body.ts';
+import { ignoreBody, jsonBody, parseBody } from './body.ts';
 import { connectorRoutes } from './connectors-routes.ts';
 import {
   errorMapper,
@@ -20,6 +20,7 @@ import {
 } from './errors.ts';
 import { forwardToLeader } from './forwarding.ts';
 import { pluginRoutes } from './plugins-routes.ts';
+import { checkRequestPath } from './request-path.ts';
 import type { Reply, Route, RouteContext } from './request.ts';
 import { rootRoutes } from './root-routes.ts';
 
@@ -31,7 +32,7 @@ const GRACEFUL_SHUTDOWN_MS = 60_000;
 
 export interface RestAppOptions {
   herder: Herder;
-  /** For GET /: the Weir version and the commit it was built from. */
+  /** For GET /: the Weir version and the commit it was built from (weir_version, weir_commit). */
   version: string;
   commit: string;
   /** Decides whether a request may proceed (e.g. basic auth); false → 401. Every request passes without it. */
@@ -77,7 +78,25 @@ function routePattern(path: string): RegExp {
   return new RegExp(`^${escaped === '/' ? '' : escaped}/?$`);
 }
 
-/** Requests no route matched: 405 when the path exists for other methods, else 404; OPTIONS lists them. */
+/**
+ * The order Jersey lists a resource's methods in (its HashSet's iteration order for these names), so an
+ * Allow header reads as Java's does.
+ */
+const JAVA_METHOD_ORDER = ['HEAD', 'DELETE', 'POST', 'GET', 'OPTIONS', 'PUT', 'PATCH'];
+
+/** Whether an Accept header admits text/plain (absent: it does). */
+function acceptsText(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept
+    .split(',')
+    .map((type) => type.split(';')[0]?.trim().toLowerCase())
+    .some((type) => type === 'text/plain' || type === 'text/*' || type === '*/*');
+}
+
+/**
+ * Requests no route matched: 405 when the path exists for other methods, else 404. OPTIONS is answered
+ * as Jersey answers it: 200 with the methods in an Allow header and, as text/plain, in the body.
+ */
 function unmatched(routes: Route[]) {
   const patterns = routes.map((route) => ({
     method: route.method.toUpperCase(),
@@ -89,10 +108,15 @@ function unmatched(routes: Route[]) {
       next(routeNotFound());
       return;
     }
-    const allowed = new Set([...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS']);
-    res.set('Allow', [...allowed].join(', '));
-    if (req.method === 'OPTIONS') res.status(204).end();
-    else next(methodNotAllowed());
+    const all = new Set([...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS']);
+    const allowed = JAVA_METHOD_ORDER.filter((method) => all.has(method));
+    res.set('Allow', allowed.join(','));
+    if (req.method !== 'OPTIONS') {
+      next(methodNotAllowed());
+      return;
+    }
+    if (acceptsText(req.get('accept'))) res.status(200).type('text/plain').send(allowed.join(', '));
+    else res.status(200).type('application/json').end();
   };
 }
 
@@ -121,6 +145,16 @@ export function createRestApp(options: RestAppOptions): Express {
     next();
   });
 
+  // Paths Java's HTTP server refuses are refused first, as there; matrix parameters are dropped.
+  app.use((req, _res, next) => {
+    try {
+      req.url = checkRequestPath(req.url);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+
   const { authenticate } = options;
   if (authenticate) {
     app.use((req, _res, next) => {
@@ -138,7 +172,7 @@ export function createRestApp(options: RestAppOptions): Express {
 
   const router = express.Router({ caseSensitive: true });
   for (const route of routes) {
-    router[route.method](route.path, (req: Request, res: Response) => {
+    router[route.method](route.path, route.body ? parseBody : ignoreBody, (req: Request, res: Response) => {
       const work = Promise.resolve()
         .then(() => route.handle(req))
         .catch((error: unknown) => {

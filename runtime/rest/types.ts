@@ -106,11 +106,16 @@ export interface ConfigInfos {
   configs: { definition: ConfigKeyInfo; value: ConfigValueInfo }[];
 }
 
-/** GET / */
+/**
+ * GET /: `version` and `commit` are those of the Apache Kafka Connect release Weir behaves as (clients
+ * check them for features); Weir's own are in the fields Java does not have.
+ */
 export interface ServerInfo {
   version: string;
   commit: string;
   kafka_cluster_id: string;
+  weir_version: string;
+  weir_commit: string;
 }
 
 export interface HealthInfo {

@@ -66,12 +66,47 @@ async function createTopic(admin: Admin, spec: TopicSpec): Promise<boolean> {
     return true;
   } catch (error) {
     if (findErrorBy(error as Error, 'apiId', 'TOPIC_ALREADY_EXISTS')) return false;
+    const reason = brokerReason(error) ?? (error as Error).message;
     throw new WeirError(
       'WEIR_NOT_READY',
-      `Unable to create topic '${spec.name}' supplied via the '${spec.property}' property: ${(error as Error).message}`,
+      `Unable to create topic '${spec.name}' supplied via the '${spec.property}' property: ${reason}${settingHint(spec, reason)}`,
       { cause: error },
     );
   }
+}
+
+/** The broker's own words for a failed CreateTopics (its errorMessage), as Java reports them. */
+function brokerReason(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const walk = (e: unknown): string | undefined => {
+    if (typeof e !== 'object' || e === null || seen.has(e)) return undefined;
+    seen.add(e);
+    const { response, errors, cause } = e as { response?: unknown; errors?: unknown[]; cause?: unknown };
+    const topics = (response as { topics?: { errorMessage?: string | null }[] } | undefined)?.topics ?? [];
+    const message = topics.find((t) => t.errorMessage)?.errorMessage;
+    if (message) return message;
+    for (const inner of [...(errors ?? []), cause]) {
+      const found = walk(inner);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(error);
+}
+
+/**
+ * Worker settings under the topic's prefix (offset.storage.…) become its topic configs, as in Java: when
+ * the broker names one it does not know, say which setting it came from.
+ */
+function settingHint(spec: TopicSpec, reason: string): string {
+  const prefix = spec.property.replace(/topic$/, '');
+  const unknown = /Unknown topic config name: (\S+)/.exec(reason)?.[1];
+  if (!unknown || spec.configs?.[unknown] === undefined) return '';
+  const hint =
+    `${prefix}${unknown}` === 'offset.storage.file.filename'
+      ? ' (a standalone-mode setting: remove it from a distributed worker)'
+      : '';
+  return `. The worker setting '${prefix}${unknown}' became that topic config, as settings starting with '${prefix}' do${hint}.`;
 }
 
 async function partitionCount(admin: Admin, topic: string): Promise<number> {

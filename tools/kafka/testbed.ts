@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -72,14 +73,19 @@ export function ensureKafkaJars(log: (line: string) => void = (l) => process.std
   if (existsSync(join(libs, '.complete'))) return libs;
   checkJava();
   checkTool('mvn', ['-v'], 'install Apache Maven (Debian: apt-get install maven).');
-  log(`Fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (first run only)…`);
+  log(
+    `Fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into ${libs} (first run only, about 30 s)…`,
+  );
+  const started = Date.now();
   const staging = `${libs}.${process.pid}.tmp`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
+  // Maven's own log (every download) is kept, and shown only when it fails.
   const result = spawnSync(
     'mvn',
     [
       '-B',
+      '--no-transfer-progress',
       '-f',
       join(HERE, 'pom.xml'),
       `-Dmaven.repo.local=${join(cacheDir(), 'maven')}`,
@@ -87,12 +93,16 @@ export function ensureKafkaJars(log: (line: string) => void = (l) => process.std
       `-DoutputDirectory=${staging}`,
       '-DincludeScope=runtime',
     ],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (result.status !== 0) {
     rmSync(staging, { recursive: true, force: true });
-    throw new Error(`Maven could not fetch the Kafka jars (exit ${result.status}); see its output above.`);
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trimEnd().split('\n').slice(-40).join('\n');
+    throw new Error(
+      `Maven could not fetch the Kafka jars (exit ${result.status ?? result.error?.message}); the end of its output:\n${output}`,
+    );
   }
+  log(`Fetched ${readdirSync(staging).length} jars in ${Math.round((Date.now() - started) / 1000)} s.`);
   writeFileSync(join(staging, '.complete'), `${KAFKA_VERSION}\n`);
   mkdirSync(dirname(libs), { recursive: true });
   try {

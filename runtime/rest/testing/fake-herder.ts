@@ -26,10 +26,10 @@ interface FakeConnector {
 export const WORKER_ID = '127.0.0.1:8083';
 
 export const PLUGINS: PluginInfo[] = [
-  { class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '0.1.0' },
-  { class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', type: 'source', version: '0.1.0' },
-  { class: 'org.apache.kafka.connect.transforms.Filter', type: 'transformation', version: '0.1.0' },
-  { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '0.1.0' },
+  { class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '4.3.1' },
+  { class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', type: 'source', version: '4.3.1' },
+  { class: 'org.apache.kafka.connect.transforms.Filter', type: 'transformation', version: '4.3.1' },
+  { class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter', version: '4.3.1' },
 ];
 
 export const FILE_KEY: ConfigKeyInfo = {
