@@ -48,6 +48,30 @@ export class WeirCluster {
     return new URL(worker.url).host;
   }
 
+  /**
+   * Starts a stopped (or killed) worker again in its own folder and on its own port, so it comes
+   * back with the same worker id, as a container restarted in its pod; its log is appended to.
+   */
+  async restart(worker: WeirProcess): Promise<WeirProcess> {
+    const index = this.workers.indexOf(worker);
+    if (index < 0) throw new Error(`${worker.url} is not a worker of this cluster`);
+    await worker.stop('SIGKILL');
+    const restarted = await startWeirDistributed({
+      dir: join(this.dir, `worker-${index}`),
+      bootstrap: this.options.bootstrap,
+      groupId: this.options.groupId,
+      worker: this.options.worker,
+      port: Number(new URL(worker.url).port),
+    });
+    this.workers[index] = restarted;
+    return restarted;
+  }
+
+  /** The folder of a worker's properties and log (weir.log). */
+  workerDir(worker: WeirProcess): string {
+    return join(this.dir, `worker-${this.workers.indexOf(worker)}`);
+  }
+
   byWorkerId(id: string): WeirProcess | undefined {
     return this.workers.find((w) => this.workerId(w) === id);
   }
