@@ -68,13 +68,15 @@ describe('exactly-once validation of source connectors', () => {
     ]);
   });
 
-  it('refuses offsets.storage.topic in distributed mode (not supported yet) and passes it over in standalone', async () => {
-    const [error] = (await errorsOf(
-      { ...file, 'offsets.storage.topic': 'own' },
-      DISABLED,
-      'offsets.storage.topic',
-    ))!;
-    expect(error).toContain('Weir does not support per-connector offsets topics yet');
+  it('accepts offsets.storage.topic in distributed and standalone mode, an empty one in neither', async () => {
+    for (const mode of [ENABLED, DISABLED, { mode: 'standalone' } as const]) {
+      expect(
+        await errorsOf({ ...file, 'offsets.storage.topic': 'own' }, mode, 'offsets.storage.topic'),
+      ).toEqual([]);
+    }
+    expect(
+      (await errorsOf({ ...file, 'offsets.storage.topic': '' }, DISABLED, 'offsets.storage.topic'))?.length,
+    ).toBe(1);
     expect(
       await errorsOf(
         { ...file, 'offsets.storage.topic': 'own' },
