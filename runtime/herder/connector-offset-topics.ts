@@ -21,6 +21,19 @@ export function connectorOffsetsTopic(props: Props): string | null {
   return topic ? topic : null;
 }
 
+/**
+ * Standalone workers keep every offset in offset.storage.file.filename: Java passes offsets.storage.topic
+ * over silently there; Weir says so once per config put, as a connector moved from a distributed
+ * cluster would otherwise look like it lost its offsets.
+ */
+export function warnOffsetsTopicUnusedInStandalone(connector: string, props: Props): void {
+  if (connectorOffsetsTopic(props) === null) return;
+  log.warn(
+    { connector },
+    `Connector ${connector}: offsets.storage.topic has no effect in standalone mode; its source offsets are kept in the worker's offset.storage.file.filename`,
+  );
+}
+
 export class ConnectorOffsetTopics {
   private readonly worker: WorkerConfig;
   private readonly global: KafkaOffsetStore;
