@@ -1,8 +1,8 @@
 // A source connector with its own offsets topic (offsets.storage.topic) in a distributed Weir worker
 // process on the real broker, with and without exactly-once support: the topic is created with the
 // worker's offsets topic settings, holds Java's records (key ["<connector>",{partition}], value the
-// offset as JSON), the worker's offsets topic gets a copy, GET /offsets shows them, and the task
-// resumes from them after its worker restarts.
+// offset as JSON), the worker's offsets topic gets a copy, GET /offsets shows them, the task resumes
+// from them after its worker restarts, and DELETE / PATCH /offsets write them there.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,6 +142,26 @@ describe("a source connector's own offsets topic (offsets.storage.topic)", () =>
         const after = sent.filter((n) => n <= stored.seqno + 1);
         expect(new Set(after).size).toBe(stored.seqno + 2);
         expect(after).toHaveLength(stored.seqno + 2);
+
+        // DELETE /offsets writes tombstones to both topics; PATCH /offsets to the connector's topic first.
+        expect((await http('PUT', `${worker.url}/connectors/${connector}/stop`)).status).toBe(204);
+        const reset = await waitFor('offsets reset once STOPPED', async () => {
+          const r = await http('DELETE', `${worker.url}/connectors/${connector}/offsets`);
+          return r.status === 400 ? undefined : r;
+        });
+        expect(reset.status).toBe(200);
+        expect((await latest(ownTopic)).get(key)).toBeNull();
+        expect((await latest(`${groupId}-offsets`)).get(key)).toBeNull();
+        const emptied = await http('GET', `${worker.url}/connectors/${connector}/offsets`);
+        expect(emptied.body).toEqual({ offsets: [] });
+        const altered = await http('PATCH', `${worker.url}/connectors/${connector}/offsets`, {
+          offsets: [{ partition: { id: 0 }, offset: { seqno: 7 } }],
+        });
+        expect(altered.status).toBe(200);
+        expect((await latest(ownTopic)).get(key)).toBe('{"seqno":7}');
+        expect((await http('GET', `${worker.url}/connectors/${connector}/offsets`)).body).toEqual({
+          offsets: [{ partition: { id: 0 }, offset: { seqno: 7 } }],
+        });
       } finally {
         await worker.stop('SIGTERM');
       }
