@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_OVERRIDES } from '../config/client-overrides.ts';
+import { ALL_OVERRIDES, parseOverridePolicy } from '../config/client-overrides.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import type { ExactlyOnceMode } from './exactly-once-validation.ts';
 import { validateConnectorConfig } from './validation.ts';
@@ -84,5 +84,22 @@ describe('exactly-once validation of source connectors', () => {
         'offsets.storage.topic',
       ),
     ).toEqual([]);
+  });
+
+  it("checks a source's consumer and admin overrides in distributed mode with its own offsets topic or exactly-once, as Java", async () => {
+    const none = parseOverridePolicy('None', []);
+    const overrides = { ...file, 'consumer.override.client.id': 'x', 'admin.override.client.id': 'y' };
+    const refused = async (config: Record<string, string>, mode: ExactlyOnceMode) =>
+      (await validateConnectorConfig(plugins, config, none, mode)).configs
+        .filter((c) => c.value.errors.length > 0)
+        .map((c) => c.value.name)
+        .sort();
+    const both = ['admin.override.client.id', 'consumer.override.client.id'];
+    expect(await refused({ ...overrides, 'offsets.storage.topic': 'own' }, DISABLED)).toEqual(both);
+    expect(await refused(overrides, ENABLED)).toEqual(both);
+    expect(await refused(overrides, DISABLED)).toEqual([]);
+    expect(await refused({ ...overrides, 'offsets.storage.topic': 'own' }, { mode: 'standalone' })).toEqual(
+      [],
+    );
   });
 });

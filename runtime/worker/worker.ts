@@ -3,7 +3,7 @@
 // the worker only does it.
 import type { Logger } from 'pino';
 import type { Connector, Props, SinkTask, SourceTask } from '../api/index.ts';
-import { allowedOverrides } from '../config/client-overrides.ts';
+import { allowedOverrides, taskClients } from '../config/client-overrides.ts';
 import {
   configProviders,
   resolvePlaceholders,
@@ -348,11 +348,13 @@ export class Worker {
       started.resolved = { connector: connectorProps, task: taskProps };
       const plugin = this.createConnector(connectorProps);
       // Client overrides the policy refuses fail the task before it starts, as in Java.
-      allowedOverrides(
-        this.config.clientOverridePolicy,
-        connectorProps,
-        plugin.kind === 'source' ? 'producer' : 'consumer',
-      );
+      // Sources with an offsets topic of their own (or exactly-once) read and create it with their own clients.
+      const ownOffsetsTopic =
+        plugin.kind === 'source' &&
+        (this.options.exactlyOnce !== undefined ||
+          this.sourceOffsetsOf(id.connector, connectorProps) !== this.options.offsets);
+      for (const client of taskClients(plugin.kind, ownOffsetsTopic))
+        allowedOverrides(this.config.clientOverridePolicy, connectorProps, client);
       const taskClass = plugin.taskClass() as new () => SourceTask | SinkTask;
       const common = {
         id,
