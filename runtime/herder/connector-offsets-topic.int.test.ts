@@ -10,6 +10,7 @@ import { Admin } from '@platformatic/kafka';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConnectorOffsets, ConnectorStateInfo } from '../rest/types.ts';
 import { KafkaLog } from '../storage/kafka-log.ts';
+import { KafkaOffsetStore } from '../storage/kafka-offset-store.ts';
 import { kafkaBootstrap, uniqueName } from '../../tools/vitest/kafka.ts';
 import { http, startWeirDistributed, waitFor, type WeirProcess } from '../../tools/weir-process.ts';
 
@@ -168,4 +169,25 @@ describe("a source connector's own offsets topic (offsets.storage.topic)", () =>
     },
     180_000,
   );
+
+  it('is refused when it exists without cleanup.policy=compact, naming offsets.storage.topic', async () => {
+    const topic = uniqueName('own-offsets-delete');
+    const admin = new Admin({ clientId: uniqueName('admin'), bootstrapBrokers: [kafkaBootstrap()] });
+    await admin.createTopics({
+      topics: [topic],
+      partitions: 1,
+      replicas: 1,
+      configs: [{ name: 'cleanup.policy', value: 'delete' }],
+    });
+    await admin.close();
+    const client = { clientId: uniqueName('offsets'), bootstrapBrokers: [kafkaBootstrap()] };
+    const worker = new KafkaOffsetStore({
+      client,
+      topic: uniqueName('worker-offsets'),
+      replicationFactor: 1,
+    });
+    await expect(worker.forTopic(topic, client).start()).rejects.toThrow(
+      `Topic '${topic}' supplied via the 'offsets.storage.topic' property is required to have 'cleanup.policy=compact'`,
+    );
+  });
 });

@@ -19,18 +19,21 @@ import {
 
 export const DEFAULT_OFFSETS_TOPIC = 'connect-offsets';
 
+/** `property`: the setting that names the topic, for messages (a connector's own: offsets.storage.topic). */
+type KafkaOffsetStoreOptions = KafkaStoreOptions & { readonly property?: string };
+
 export class KafkaOffsetStore extends MemoryOffsetStore implements TransactionalOffsetStore {
-  private readonly options: KafkaStoreOptions;
+  private readonly options: KafkaOffsetStoreOptions;
   private log: KafkaLog | undefined;
 
-  constructor(options: KafkaStoreOptions) {
+  constructor(options: KafkaOffsetStoreOptions) {
     super();
     this.options = options;
   }
 
   /** A store of another topic, created if missing with this store's topic settings, read through `client`. */
   forTopic(topic: string, client: ClientBase): KafkaOffsetStore {
-    return new KafkaOffsetStore({ ...this.options, topic, client });
+    return new KafkaOffsetStore({ ...this.options, topic, client, property: 'offsets.storage.topic' });
   }
 
   get topic(): string {
@@ -43,7 +46,9 @@ export class KafkaOffsetStore extends MemoryOffsetStore implements Transactional
       {
         name: this.topic,
         partitions: this.options.partitions ?? 25,
-        property: 'offset.storage.topic',
+        property: this.options.property ?? 'offset.storage.topic',
+        // A connector's own topic is created with the worker's offset.storage.* settings too.
+        settingsPrefix: 'offset.storage.',
         purpose: 'source connector offsets',
       },
       (record) => this.read(record),
