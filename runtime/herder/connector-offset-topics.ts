@@ -72,6 +72,21 @@ export class ConnectorOffsetTopics {
     return store;
   }
 
+  /**
+   * Stops reading the own topics of connectors that are deleted (`exists` says no) and have nothing
+   * left running here (`inUse`); called once revoked work has stopped and flushed its offsets.
+   */
+  async releaseDeleted(exists: (connector: string) => boolean, inUse: ReadonlySet<string>): Promise<void> {
+    const released: Promise<KafkaOffsetStore>[] = [];
+    for (const [key, store] of this.opened) {
+      const [connector] = JSON.parse(key) as [string, string];
+      if (exists(connector) || inUse.has(connector)) continue;
+      this.opened.delete(key);
+      released.push(store);
+    }
+    await Promise.all(released.map((s) => s.then((store) => store.stop()).catch(() => undefined)));
+  }
+
   async stop(): Promise<void> {
     const stores = [...this.opened.values()];
     this.opened.clear();

@@ -153,6 +153,9 @@ export class DistributedHerder implements Herder {
       onRevoked: async (revoked) => {
         this.assigned = false;
         await this.work.revoke(revoked);
+        const running = [...this.worker.connectorNames(), ...this.worker.taskIds().map((t) => t.connector)];
+        const exists = (name: string) => options.configs.snapshot().connectors.has(name);
+        await this.offsetTopics.releaseDeleted(exists, new Set(running));
       },
     });
     this.rebalances = options.metrics?.trackRebalances({
