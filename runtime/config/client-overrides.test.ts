@@ -4,6 +4,7 @@ import {
   allowedOverrides,
   clientOverrides,
   clientsOf,
+  taskClients,
   parseOverridePolicy,
   refusal,
   type ClientOverridePolicy,
@@ -79,6 +80,10 @@ describe('client override policies (Apache Kafka Connect 4.3)', () => {
   it('counts the clients a connector uses as Java does for validation', () => {
     expect(clientsOf('source', {})).toEqual(['producer']);
     expect(clientsOf('source', { 'topic.creation.default.partitions': '3' })).toEqual(['producer', 'admin']);
+    expect(clientsOf('source', {}, true)).toEqual(['producer', 'admin', 'consumer']);
+    expect(taskClients('source', false)).toEqual(['producer']);
+    expect(taskClients('source', true)).toEqual(['producer', 'admin', 'consumer']);
+    expect(taskClients('sink', false)).toEqual(['consumer']);
     expect(clientsOf('sink', {})).toEqual(['consumer']);
     expect(clientsOf('sink', { 'errors.deadletterqueue.topic.name': 'dlq' })).toEqual([
       'producer',

@@ -90,16 +90,32 @@ export function refusal(policy: ClientOverridePolicy, kind: ClientKind, setting:
 
 /**
  * The clients whose overrides validation checks, as Java counts them: sources use a producer (and an
- * admin with topic.creation.* settings), sinks a consumer (and a producer and an admin with a dead
- * letter queue).
+ * admin with topic.creation.* settings; an admin and a consumer with `offsetsTopicClients`, Java's
+ * distributed connectorUsesSeparateOffsetsTopicClients), sinks a consumer (and a producer and an admin
+ * with a dead letter queue).
  */
-export function clientsOf(type: 'source' | 'sink', connector: Props): ClientKind[] {
+export function clientsOf(
+  type: 'source' | 'sink',
+  connector: Props,
+  offsetsTopicClients = false,
+): ClientKind[] {
   if (type === 'source') {
+    if (offsetsTopicClients) return ['producer', 'admin', 'consumer'];
     const topicCreation = Object.keys(connector).some((k) => k.startsWith('topic.creation.'));
     return topicCreation ? ['producer', 'admin'] : ['producer'];
   }
   const dlq = (connector['errors.deadletterqueue.topic.name'] ?? '') !== '';
   return dlq ? ['producer', 'consumer', 'admin'] : ['consumer'];
+}
+
+/**
+ * The clients a task creates whose overrides must pass the policy before it starts: a source's producer
+ * (and, with an offsets topic of its own or exactly-once, the admin and consumer for that topic, as
+ * Java's offset stores for tasks), a sink's consumer.
+ */
+export function taskClients(type: 'source' | 'sink', ownOffsetsTopic: boolean): ClientKind[] {
+  if (type === 'sink') return ['consumer'];
+  return ownOffsetsTopic ? ['producer', 'admin', 'consumer'] : ['producer'];
 }
 
 /** The connector's overrides for a client its task creates; throws when the policy refuses any. */

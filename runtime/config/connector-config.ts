@@ -365,7 +365,7 @@ export function sourceConnectorConfigDef(versions: PluginVersionDefaults = {}): 
       },
       importance: 'LOW',
       documentation:
-        "The name of a separate offsets topic to use for this connector. If empty or not specified, the worker's global offsets topic name will be used. Only applicable in distributed mode.",
+        "The name of a separate offsets topic to use for this connector. If empty or not specified, the worker’s global offsets topic name will be used. If specified, the offsets topic will be created if it does not already exist on the Kafka cluster targeted by this connector (which may be different from the one used for the worker's global offsets topic if the bootstrap.servers property of the connector's producer has been overridden from the worker's). Only applicable in distributed mode; in standalone mode, setting this property will have no effect.",
       group: 'offsets.topic',
       orderInGroup: 1,
       width: 'LONG',

@@ -42,6 +42,7 @@ import type { SecurityOptions } from '../worker/kafka-security.ts';
 import { Worker } from '../worker/worker.ts';
 import type { ExactlyOnceMode } from './exactly-once-validation.ts';
 import { exactlyOnceSupport, type ZombieFencing } from './zombie-fencing.ts';
+import { ConnectorOffsetTopics } from './connector-offset-topics.ts';
 import { mustBeStopped, readOffsets, writeOffsets } from './connector-offsets.ts';
 import type { ClusterWorker, Herder, PutConnectorResult, RestartRequest } from './herder.ts';
 import { DEFAULT_SETTLE_WAIT_MS, rebalanceStage, whenSettled } from './settled-group.ts';
@@ -85,9 +86,11 @@ export class DistributedHerder implements Herder {
   private readonly rebalances: RebalanceMetrics | undefined;
   private readonly log = logger('org.apache.kafka.connect.runtime.distributed.DistributedHerder');
   private readonly fencing: ZombieFencing;
+  private readonly offsetTopics: ConnectorOffsetTopics;
 
   constructor(options: DistributedHerderOptions) {
     this.o = options;
+    this.offsetTopics = new ConnectorOffsetTopics(options.config, options.offsets);
     const eos = exactlyOnceSupport({
       ...options,
       isSource: (props) => this.worker.createConnector(props).kind === 'source',
@@ -102,6 +105,7 @@ export class DistributedHerder implements Herder {
       config: options.config,
       plugins: options.plugins,
       offsets: options.offsets,
+      sourceOffsets: (name, props) => this.offsetTopics.storeFor(name, props),
       statuses: options.statuses,
       metrics: options.metrics,
       // Sink consumers' static member ids follow their tasks across the cluster.
@@ -149,6 +153,9 @@ export class DistributedHerder implements Herder {
       onRevoked: async (revoked) => {
         this.assigned = false;
         await this.work.revoke(revoked);
+        const running = [...this.worker.connectorNames(), ...this.worker.taskIds().map((t) => t.connector)];
+        const exists = (name: string) => options.configs.snapshot().connectors.has(name);
+        await this.offsetTopics.releaseDeleted(exists, new Set(running));
       },
     });
     this.rebalances = options.metrics?.trackRebalances({
@@ -346,13 +353,9 @@ export class DistributedHerder implements Herder {
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const props = this.props(name);
     await this.o.offsets.readToEnd();
-    return readOffsets(
-      this.connectorOf(props),
-      name,
-      this.worker.resolveConfig(props, 'keep'),
-      this.o.offsets,
-      this.o.config,
-    );
+    const resolved = this.worker.resolveConfig(props, 'keep');
+    const offsets = this.offsetTopics.storeFor(name, resolved);
+    return readOffsets(this.connectorOf(props), name, resolved, offsets, this.o.config);
   }
 
   validateConnectorConfig(pluginHint: string | null, config: Record<string, string>): Promise<ConfigInfos> {
@@ -500,7 +503,8 @@ export class DistributedHerder implements Herder {
     if (this.o.configs.snapshot().targetStates.get(name) !== 'STOPPED') throw mustBeStopped(name);
     await this.o.offsets.readToEnd();
     const resolved = this.worker.resolveConfig(props, 'keep');
-    return writeOffsets(this.connectorOf(props), name, resolved, body, this.o.offsets, this.o.config);
+    const offsets = this.offsetTopics.storeFor(name, resolved);
+    return writeOffsets(this.connectorOf(props), name, resolved, body, offsets, this.o.config);
   }
 
   alterConnectorOffsets(name: string, offsets: ConnectorOffsets): Promise<string> {
@@ -577,6 +581,7 @@ export class DistributedHerder implements Herder {
       .catch((error: unknown) => this.log.warn({ err: error }, 'Could not announce the shutdown'));
     await this.member.leave();
     await this.o.statuses.flush();
+    await this.offsetTopics.stop();
   }
 }
 

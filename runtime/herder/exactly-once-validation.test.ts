@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_OVERRIDES } from '../config/client-overrides.ts';
+import { ALL_OVERRIDES, parseOverridePolicy } from '../config/client-overrides.ts';
 import { builtinPlugins } from '../plugins/builtin.ts';
 import type { ExactlyOnceMode } from './exactly-once-validation.ts';
 import { validateConnectorConfig } from './validation.ts';
@@ -68,13 +68,15 @@ describe('exactly-once validation of source connectors', () => {
     ]);
   });
 
-  it('refuses offsets.storage.topic in distributed mode (not supported yet) and passes it over in standalone', async () => {
-    const [error] = (await errorsOf(
-      { ...file, 'offsets.storage.topic': 'own' },
-      DISABLED,
-      'offsets.storage.topic',
-    ))!;
-    expect(error).toContain('Weir does not support per-connector offsets topics yet');
+  it('accepts offsets.storage.topic in distributed and standalone mode, an empty one in neither', async () => {
+    for (const mode of [ENABLED, DISABLED, { mode: 'standalone' } as const]) {
+      expect(
+        await errorsOf({ ...file, 'offsets.storage.topic': 'own' }, mode, 'offsets.storage.topic'),
+      ).toEqual([]);
+    }
+    expect(
+      (await errorsOf({ ...file, 'offsets.storage.topic': '' }, DISABLED, 'offsets.storage.topic'))?.length,
+    ).toBe(1);
     expect(
       await errorsOf(
         { ...file, 'offsets.storage.topic': 'own' },
@@ -82,5 +84,22 @@ describe('exactly-once validation of source connectors', () => {
         'offsets.storage.topic',
       ),
     ).toEqual([]);
+  });
+
+  it("checks a source's consumer and admin overrides in distributed mode with its own offsets topic or exactly-once, as Java", async () => {
+    const none = parseOverridePolicy('None', []);
+    const overrides = { ...file, 'consumer.override.client.id': 'x', 'admin.override.client.id': 'y' };
+    const refused = async (config: Record<string, string>, mode: ExactlyOnceMode) =>
+      (await validateConnectorConfig(plugins, config, none, mode)).configs
+        .filter((c) => c.value.errors.length > 0)
+        .map((c) => c.value.name)
+        .sort();
+    const both = ['admin.override.client.id', 'consumer.override.client.id'];
+    expect(await refused({ ...overrides, 'offsets.storage.topic': 'own' }, DISABLED)).toEqual(both);
+    expect(await refused(overrides, ENABLED)).toEqual(both);
+    expect(await refused(overrides, DISABLED)).toEqual([]);
+    expect(await refused({ ...overrides, 'offsets.storage.topic': 'own' }, { mode: 'standalone' })).toEqual(
+      [],
+    );
   });
 });

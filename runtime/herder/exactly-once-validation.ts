@@ -58,16 +58,8 @@ export async function checkExactlyOnce(
       support.errors.push(unexpected(error, 'exactly-once semantics'));
     }
   }
-  // Standalone Java does not look at transaction boundaries (it never runs transactions), and has no
-  // per-connector offsets topics (offsets.storage.topic has no effect there).
+  // Standalone Java does not look at transaction boundaries (it never runs transactions).
   if (mode.mode === 'standalone') return;
-  const offsetsTopic = validated.get('offsets.storage.topic');
-  if (offsetsTopic && offsetsTopic.errors.length === 0 && offsetsTopic.value !== null) {
-    offsetsTopic.errors.push(
-      'Weir does not support per-connector offsets topics yet: remove offsets.storage.topic, and the ' +
-        "connector's offsets go to the worker's offset.storage.topic.",
-    );
-  }
   const boundary = validated.get('transaction.boundary');
   if (!boundary || boundary.errors.length > 0 || String(boundary.value).toLowerCase() !== 'connector') return;
   try {

@@ -23,6 +23,7 @@ import type {
 import type { OffsetStore } from '../storage/offset-store.ts';
 import type { MemoryStatusStore } from '../storage/status-store.ts';
 import { Worker } from '../worker/worker.ts';
+import { warnOffsetsTopicUnusedInStandalone } from './connector-offset-topics.ts';
 import { readOffsets, mustBeStopped, writeOffsets } from './connector-offsets.ts';
 import type { Herder, PutConnectorResult, RestartRequest } from './herder.ts';
 import {
@@ -150,6 +151,7 @@ export class StandaloneHerder implements Herder {
       );
       assertValid(hidingResolved(validation, full));
       const type = (this.worker.createConnector(full) as Connector).kind;
+      if (type === 'source') warnOffsetsTopicUnusedInStandalone(name, full);
       // As Java: the connector restarts; its tasks only when their configs or the connector config changed.
       if (existing) await this.worker.stopConnector(name);
       const targetState = existing?.targetState ?? options.initialState ?? 'RUNNING';

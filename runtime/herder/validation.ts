@@ -25,6 +25,7 @@ import type { ConfigInfos, ConfigKeyInfo, PluginInfo, PluginType } from '../rest
 import { sinkGroupInstanceId } from '../worker/sink-group-instance.ts';
 import { unknownPredicateProblems, withTransformSettings } from './transform-settings.ts';
 import { checkExactlyOnce, type ExactlyOnceMode } from './exactly-once-validation.ts';
+import { connectorOffsetsTopic } from './connector-offset-topics.ts';
 
 export function configKeyInfo(key: ConfigKey): ConfigKeyInfo {
   return {
@@ -162,8 +163,14 @@ function clientOverrideInfos(
   config: Record<string, string>,
   kind: 'source' | 'sink',
   policy: ClientOverridePolicy,
+  exactlyOnce: ExactlyOnceMode,
 ): ConfigInfos['configs'] {
-  return clientsOf(kind, config).flatMap((client) =>
+  // Distributed sources read and write offsets topics with their own clients when exactly-once is
+  // enabled or they have their own offsets topic.
+  const offsetsTopicClients =
+    exactlyOnce.mode === 'distributed' &&
+    (exactlyOnce.sourceSupportEnabled || connectorOffsetsTopic(config) !== null);
+  return clientsOf(kind, config, offsetsTopicClients).flatMap((client) =>
     Object.entries(clientOverrides(config, client)).map(([setting, value]) => {
       const name = `${overridePrefix(client)}${setting}`;
       const password = CLIENT_PASSWORDS.has(setting);
@@ -299,7 +306,7 @@ export async function validateConnectorConfig(
       visible: value.visible,
     },
   }));
-  configs.push(...clientOverrideInfos(config, connector.kind, policy));
+  configs.push(...clientOverrideInfos(config, connector.kind, policy, exactlyOnce));
   const groups = [...new Set([...frameworkDef.groups(), ...(ownDef?.groups() ?? [])])];
   return {
     // Java echoes connector.class as given (an alias stays an alias).

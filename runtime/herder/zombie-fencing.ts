@@ -15,7 +15,6 @@ import { signatureHeaders, verify } from '../distributed/session-keys.ts';
 import { authorizationHeader } from '../rest/auth.ts';
 import type { KafkaConfigStore, SessionKey } from '../storage/kafka-config-store.ts';
 import { baseClientOptions, type ClientBase } from '../worker/kafka-clients.ts';
-import type { KafkaOffsetStore } from '../storage/kafka-offset-store.ts';
 import { taskTransactionalId, type ExactlyOnceOptions } from '../worker/exactly-once-source-task-runner.ts';
 
 /** Fences each transactional id: FindCoordinator(TRANSACTION), then InitProducerId with no producer id. */
@@ -145,13 +144,12 @@ export function exactlyOnceSupport(options: {
   readonly config: WorkerConfig;
   readonly distributed: DistributedConfig;
   readonly configs: KafkaConfigStore;
-  readonly offsets: KafkaOffsetStore;
   readonly isSource: (props: Props) => boolean;
   readonly isLeader: () => boolean;
   readonly leaderUrl: () => string | undefined;
   readonly log: Logger;
 }): { fencing: ZombieFencing; worker: ExactlyOnceOptions | undefined } {
-  const { config, distributed, configs, offsets } = options;
+  const { config, distributed, configs } = options;
   const groupId = distributed.groupId;
   const fencing = new ZombieFencing({
     configs,
@@ -171,7 +169,6 @@ export function exactlyOnceSupport(options: {
     distributed.exactlyOnceSourceSupport === 'enabled'
       ? {
           groupId,
-          offsetMessages: (entries) => offsets.transactionalMessages(entries),
           preflight: (id) => preflightFencing(preflight, id.connector),
         }
       : undefined;

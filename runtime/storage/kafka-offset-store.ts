@@ -3,21 +3,37 @@
 // `["<connector>",{partition}]`, value `{offset}`, both JSON without schemas or spaces; a null
 // value (tombstone) removes a partition's offset. Every worker reads the whole topic, so any worker
 // answers for any connector; reads first catch up with the topic's end.
+import type { ClientBase } from '../worker/kafka-clients.ts';
 import type { OffsetMap } from '../api/index.ts';
 import { WeirError } from '../errors.ts';
 import type { KafkaLog } from './kafka-log.ts';
 import { javaPartition, startStoreLog, type KafkaStoreOptions, type LogRecord } from './kafka-log.ts';
-import { MemoryOffsetStore, offsetKey, parseOffsetKey, type OffsetEntry } from './offset-store.ts';
+import {
+  MemoryOffsetStore,
+  offsetKey,
+  parseOffsetKey,
+  type OffsetEntry,
+  type OffsetMessage,
+  type TransactionalOffsetStore,
+} from './offset-store.ts';
 
 export const DEFAULT_OFFSETS_TOPIC = 'connect-offsets';
 
-export class KafkaOffsetStore extends MemoryOffsetStore {
-  private readonly options: KafkaStoreOptions;
+/** `property`: the setting that names the topic, for messages (a connector's own: offsets.storage.topic). */
+type KafkaOffsetStoreOptions = KafkaStoreOptions & { readonly property?: string };
+
+export class KafkaOffsetStore extends MemoryOffsetStore implements TransactionalOffsetStore {
+  private readonly options: KafkaOffsetStoreOptions;
   private log: KafkaLog | undefined;
 
-  constructor(options: KafkaStoreOptions) {
+  constructor(options: KafkaOffsetStoreOptions) {
     super();
     this.options = options;
+  }
+
+  /** A store of another topic, created if missing with this store's topic settings, read through `client`. */
+  forTopic(topic: string, client: ClientBase): KafkaOffsetStore {
+    return new KafkaOffsetStore({ ...this.options, topic, client, property: 'offsets.storage.topic' });
   }
 
   get topic(): string {
@@ -30,7 +46,9 @@ export class KafkaOffsetStore extends MemoryOffsetStore {
       {
         name: this.topic,
         partitions: this.options.partitions ?? 25,
-        property: 'offset.storage.topic',
+        property: this.options.property ?? 'offset.storage.topic',
+        // A connector's own topic is created with the worker's offset.storage.* settings too.
+        settingsPrefix: 'offset.storage.',
         purpose: 'source connector offsets',
       },
       (record) => this.read(record),
@@ -64,9 +82,7 @@ export class KafkaOffsetStore extends MemoryOffsetStore {
    * The entries as records of this topic, on the partitions Java's partitioner picks, for an
    * exactly-once task to write in its own transaction; they count once read back committed.
    */
-  transactionalMessages(
-    entries: readonly OffsetEntry[],
-  ): { topic: string; partition: number; key: Buffer; value?: Buffer }[] {
+  transactionalMessages(entries: readonly OffsetEntry[]): OffsetMessage[] {
     const partitions = this.started().partitionCount;
     return entries.map((entry) => {
       const key = Buffer.from(offsetKey(entry.connector, entry.partition));

@@ -20,6 +20,23 @@ export interface OffsetStore {
   connectorOffsets(connector: string): Promise<{ partition: OffsetMap; offset: OffsetMap }[]>;
 }
 
+/** An offset entry as a record of an offsets topic, on the partition Java's partitioner picks. */
+export interface OffsetMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly key: Buffer;
+  /** Absent: a tombstone. */
+  readonly value?: Buffer;
+}
+
+/** A topic-backed store whose entries an exactly-once task writes in its own transaction. */
+export interface TransactionalOffsetStore extends OffsetStore {
+  /** The entries as records of the store's topic, for the task's transaction. */
+  transactionalMessages(entries: readonly OffsetEntry[]): OffsetMessage[] | Promise<OffsetMessage[]>;
+  /** Told once the transaction that held these entries committed. */
+  committed?(entries: readonly OffsetEntry[]): void;
+}
+
 export function offsetKey(connector: string, partition: OffsetMap): string {
   return JSON.stringify([connector, partition]);
 }

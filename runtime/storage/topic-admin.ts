@@ -17,6 +17,8 @@ export interface TopicSpec {
   readonly configs?: Readonly<Record<string, string>>;
   /** The worker setting that names the topic, for messages (e.g. "config.storage.topic"). */
   readonly property: string;
+  /** The worker settings that became `configs` (default: `property` without "topic", e.g. "config.storage."). */
+  readonly settingsPrefix?: string;
   /** What the topic holds, for messages (e.g. "connector configurations"). */
   readonly purpose: string;
   /** The config topic: refuse a topic with more than one partition. */
@@ -99,7 +101,7 @@ function brokerReason(error: unknown): string | undefined {
  * the broker names one it does not know, say which setting it came from.
  */
 function settingHint(spec: TopicSpec, reason: string): string {
-  const prefix = spec.property.replace(/topic$/, '');
+  const prefix = spec.settingsPrefix ?? spec.property.replace(/topic$/, '');
   const unknown = /Unknown topic config name: (\S+)/.exec(reason)?.[1];
   if (!unknown || spec.configs?.[unknown] === undefined) return '';
   const hint =

@@ -11,7 +11,7 @@
 // offsets.
 import { Producer } from '@platformatic/kafka';
 import type { SourceRecord, TransactionContext } from '../api/index.ts';
-import type { OffsetEntry } from '../storage/offset-store.ts';
+import type { OffsetEntry, TransactionalOffsetStore } from '../storage/offset-store.ts';
 import type { TaskId } from '../storage/status-store.ts';
 import { clientSettings, producerOptions } from './kafka-clients.ts';
 import { SourceTaskRunner, type RawMessage, type SourceTaskRunnerOptions } from './source-task-runner.ts';
@@ -21,8 +21,6 @@ export type TransactionBoundary = 'poll' | 'interval' | 'connector';
 export interface ExactlyOnceOptions {
   /** The worker's group.id: transactional ids are <group.id>-<connector>-<task>. */
   readonly groupId: string;
-  /** Offset entries as records of the offsets topic (key, value and Java's partition). */
-  readonly offsetMessages: (entries: readonly OffsetEntry[]) => RawMessage[];
   /** Zombie fencing by the leader before the task's producer starts (Java's preflight check). */
   readonly preflight: (id: TaskId) => Promise<void>;
 }
@@ -30,11 +28,22 @@ export interface ExactlyOnceOptions {
 export const taskTransactionalId = (groupId: string, id: TaskId): string =>
   `${groupId}-${id.connector}-${id.task}`;
 
+/** Exactly-once tasks write their offsets in their transactions: their store must be a topic's. */
+export function transactional(
+  options: SourceTaskRunnerOptions,
+): SourceTaskRunnerOptions & { offsets: TransactionalOffsetStore } {
+  if (!('transactionalMessages' in options.offsets))
+    throw new Error('exactly-once source tasks need a Kafka offset store (distributed mode)');
+  return options as SourceTaskRunnerOptions & { offsets: TransactionalOffsetStore };
+}
+
 type Request = 'commit' | 'abort';
 type Transaction = Awaited<ReturnType<Producer<Buffer, Buffer, Buffer, Buffer>['beginTransaction']>>;
 
 export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
   private readonly exactlyOnce: ExactlyOnceOptions;
+  /** The connector's offsets topic (its offsets.storage.topic, else the worker's). */
+  private readonly offsetStore: TransactionalOffsetStore;
   private readonly boundary: TransactionBoundary;
   private readonly intervalMs: number;
   private transaction: Transaction | undefined;
@@ -54,9 +63,13 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
   private batchRequest: Request | undefined;
   private readonly recordRequests = new Map<SourceRecord, Request>();
 
-  constructor(options: SourceTaskRunnerOptions, exactlyOnce: ExactlyOnceOptions) {
+  constructor(
+    options: SourceTaskRunnerOptions & { offsets: TransactionalOffsetStore },
+    exactlyOnce: ExactlyOnceOptions,
+  ) {
     super(options);
     this.exactlyOnce = exactlyOnce;
+    this.offsetStore = options.offsets;
     const props = options.connectorProps;
     this.boundary = (props['transaction.boundary'] ?? 'poll').trim().toLowerCase() as TransactionBoundary;
     const interval = props['transaction.boundary.interval.ms']?.trim();
@@ -186,11 +199,12 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
       return;
     }
     await this.sendMessages();
-    if (this.offsets.size > 0) {
-      const entries = [...this.offsets.values()];
+    const entries = [...this.offsets.values()];
+    if (entries.length > 0) {
       this.offsets = new Map();
+      const messages = await this.guard(async () => this.offsetStore.transactionalMessages(entries));
       const transaction = await this.begin();
-      await this.guard(() => transaction.send({ messages: this.exactlyOnce.offsetMessages(entries) }));
+      await this.guard(() => transaction.send({ messages }));
     }
     const transaction = this.transaction;
     if (!transaction) return;
@@ -198,6 +212,7 @@ export class ExactlyOnceSourceTaskRunner extends SourceTaskRunner {
     const started = performance.now();
     await this.guard(() => transaction.commit());
     this.transaction = undefined;
+    if (entries.length > 0) this.offsetStore.committed?.(entries);
     await this.task?.commit();
     this.metrics.recordCommit(performance.now() - started);
   }

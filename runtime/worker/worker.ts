@@ -3,7 +3,7 @@
 // the worker only does it.
 import type { Logger } from 'pino';
 import type { Connector, Props, SinkTask, SourceTask } from '../api/index.ts';
-import { allowedOverrides } from '../config/client-overrides.ts';
+import { allowedOverrides, taskClients } from '../config/client-overrides.ts';
 import {
   configProviders,
   resolvePlaceholders,
@@ -21,11 +21,15 @@ import { ConnectMetrics, ConnectorMetrics } from '../metrics/connect-metrics.ts'
 import { SinkTaskMetrics, SourceTaskMetrics } from '../metrics/task-metrics.ts';
 import type { PluginRegistry } from '../plugins/registry.ts';
 import type { ConnectorState, TargetState } from '../rest/types.ts';
-import type { OffsetStore } from '../storage/offset-store.ts';
+import type { OffsetStore, TransactionalOffsetStore } from '../storage/offset-store.ts';
 import type { StatusStore, TaskId } from '../storage/status-store.ts';
 import { SinkTaskRunner } from './sink-task-runner.ts';
-import { ExactlyOnceSourceTaskRunner, type ExactlyOnceOptions } from './exactly-once-source-task-runner.ts';
-import { SourceTaskRunner, type SourceTaskRunnerOptions } from './source-task-runner.ts';
+import {
+  ExactlyOnceSourceTaskRunner,
+  transactional,
+  type ExactlyOnceOptions,
+} from './exactly-once-source-task-runner.ts';
+import { SourceTaskRunner } from './source-task-runner.ts';
 import type { WorkerTask } from './worker-task.ts';
 
 export interface WorkerOptions {
@@ -33,6 +37,11 @@ export interface WorkerOptions {
   config: WorkerConfig;
   plugins: PluginRegistry;
   offsets: OffsetStore;
+  /**
+   * The store of a source connector's offsets, given its resolved config (distributed: its
+   * offsets.storage.topic, see connector-offset-topics.ts); `offsets` when absent. Required with exactlyOnce.
+   */
+  sourceOffsets?: (connector: string, props: Props) => TransactionalOffsetStore;
   statuses: StatusStore;
   /** Called when a connector asks for its tasks to be reconfigured. */
   onTaskReconfigurationRequest: (connector: string) => void;
@@ -206,9 +215,9 @@ export class Worker {
       },
       offsetStorageReader: {
         offset: async (partition: Record<string, unknown>) =>
-          (await this.options.offsets.get(name, [partition]))[0] ?? null,
+          (await this.sourceOffsetsOf(name, props).get(name, [partition]))[0] ?? null,
         offsets: async (partitions: readonly Record<string, unknown>[]) => {
-          const values = await this.options.offsets.get(name, partitions);
+          const values = await this.sourceOffsetsOf(name, props).get(name, partitions);
           return partitions.map((partition, i) => ({ partition, offset: values[i] ?? null }));
         },
       },
@@ -339,11 +348,13 @@ export class Worker {
       started.resolved = { connector: connectorProps, task: taskProps };
       const plugin = this.createConnector(connectorProps);
       // Client overrides the policy refuses fail the task before it starts, as in Java.
-      allowedOverrides(
-        this.config.clientOverridePolicy,
-        connectorProps,
-        plugin.kind === 'source' ? 'producer' : 'consumer',
-      );
+      // Sources with an offsets topic of their own (or exactly-once) read and create it with their own clients.
+      const ownOffsetsTopic =
+        plugin.kind === 'source' &&
+        (this.options.exactlyOnce !== undefined ||
+          this.sourceOffsetsOf(id.connector, connectorProps) !== this.options.offsets);
+      for (const client of taskClients(plugin.kind, ownOffsetsTopic))
+        allowedOverrides(this.config.clientOverridePolicy, connectorProps, client);
       const taskClass = plugin.taskClass() as new () => SourceTask | SinkTask;
       const common = {
         id,
@@ -358,10 +369,10 @@ export class Worker {
           if (this.config.topicTrackingEnable) statuses.putTopic(id.connector, topic);
         },
       };
-      const source = (): SourceTaskRunnerOptions => ({
+      const source = () => ({
         ...common,
         createTask: () => new taskClass() as SourceTask,
-        offsets: this.options.offsets,
+        offsets: this.sourceOffsetsOf(id.connector, connectorProps),
         metrics: new SourceTaskMetrics(id.connector, id.task),
         topicCreation: topicCreationPlan(connectorProps, this.config.topicCreationEnable),
       });
@@ -369,7 +380,7 @@ export class Worker {
       runner =
         plugin.kind === 'source'
           ? exactlyOnce
-            ? new ExactlyOnceSourceTaskRunner(source(), exactlyOnce)
+            ? new ExactlyOnceSourceTaskRunner(transactional(source()), exactlyOnce)
             : new SourceTaskRunner(source())
           : new SinkTaskRunner({
               ...common,
@@ -392,6 +403,10 @@ export class Worker {
     this.metrics.addTask(runner.metrics);
     this.log.info({ connector: id.connector, task: id.task }, `Starting task ${taskKey(id)}`);
     runner.start();
+  }
+
+  private sourceOffsetsOf(connector: string, props: Props): OffsetStore {
+    return this.options.sourceOffsets?.(connector, props) ?? this.options.offsets;
   }
 
   setTaskTargetState(connector: string, state: TargetState): void {
