@@ -4,6 +4,7 @@ import {
   connectorConfig,
   costPercent,
   formatExactlyOnceTable,
+  msPerTransaction,
   workerSettings,
 } from './exactly-once.ts';
 
@@ -44,48 +45,54 @@ describe('bench exactly-once', () => {
   it('prints each mode with its transactions and its cost against the same system without', () => {
     expect(costPercent(100, 80)).toBeCloseTo(20);
     expect(costPercent(undefined, 80)).toBeUndefined();
-    const table = formatExactlyOnceTable([
-      {
-        system: 'Weir',
-        mode: 'off',
-        firstMs: 300,
-        recordsPerSec: 200_000,
-        flowingRecordsPerSec: 250_000,
-        transactions: 0,
-      },
-      {
-        system: 'Weir',
-        mode: 'poll',
-        firstMs: 900,
-        recordsPerSec: 150_000,
-        flowingRecordsPerSec: 225_000,
-        transactions: 500,
-      },
-      {
-        system: 'Java',
-        mode: 'off',
-        firstMs: 400,
-        recordsPerSec: 100_000,
-        flowingRecordsPerSec: 120_000,
-        transactions: 0,
-      },
-      {
-        system: 'Java',
-        mode: 'poll',
-        firstMs: 1500,
-        recordsPerSec: 50_000,
-        flowingRecordsPerSec: undefined,
-        transactions: 500,
-      },
-    ]);
+    // 1,000,000 records: 4 s without, 5 s with 500 transactions: 2 ms each.
+    expect(msPerTransaction(1_000_000, 250_000, 200_000, 500)).toBeCloseTo(2);
+    expect(msPerTransaction(1_000_000, 250_000, 200_000, 0)).toBeUndefined();
+    const table = formatExactlyOnceTable(
+      [
+        {
+          system: 'Weir',
+          mode: 'off',
+          firstMs: 300,
+          recordsPerSec: 200_000,
+          flowingRecordsPerSec: 250_000,
+          transactions: 0,
+        },
+        {
+          system: 'Weir',
+          mode: 'poll',
+          firstMs: 900,
+          recordsPerSec: 150_000,
+          flowingRecordsPerSec: 225_000,
+          transactions: 500,
+        },
+        {
+          system: 'Java',
+          mode: 'off',
+          firstMs: 400,
+          recordsPerSec: 100_000,
+          flowingRecordsPerSec: 120_000,
+          transactions: 0,
+        },
+        {
+          system: 'Java',
+          mode: 'poll',
+          firstMs: 1500,
+          recordsPerSec: 50_000,
+          flowingRecordsPerSec: undefined,
+          transactions: 500,
+        },
+      ],
+      1_000_000,
+    );
     expect(table).toBe(
       [
-        '|                                                  | first record ms |   rec/s |   cost | rec/s once flowing |   cost | transactions |',
-        '|--------------------------------------------------|----------------:|--------:|-------:|-------------------:|-------:|-------------:|',
-        '| Weir, exactly-once off                           |             300 | 200,000 |      – |            250,000 |      – |            – |',
-        '| Weir, exactly-once on, transaction.boundary=poll |             900 | 150,000 | 25.0 % |            225,000 | 10.0 % |          500 |',
-        '| Java, exactly-once off                           |             400 | 100,000 |      – |            120,000 |      – |            – |',
-        '| Java, exactly-once on, transaction.boundary=poll |           1,500 |  50,000 | 50.0 % |                  – |      – |          500 |',
+        '|                                                  | first record ms |   rec/s |   cost | rec/s once flowing |   cost | transactions | ms per transaction |',
+        '|--------------------------------------------------|----------------:|--------:|-------:|-------------------:|-------:|-------------:|-------------------:|',
+        '| Weir, exactly-once off                           |             300 | 200,000 |      – |            250,000 |      – |            – |                  – |',
+        '| Weir, exactly-once on, transaction.boundary=poll |             900 | 150,000 | 25.0 % |            225,000 | 10.0 % |          500 |                0.9 |',
+        '| Java, exactly-once off                           |             400 | 100,000 |      – |            120,000 |      – |            – |                  – |',
+        '| Java, exactly-once on, transaction.boundary=poll |           1,500 |  50,000 | 50.0 % |                  – |      – |          500 |                  – |',
         '',
         'Weir/Java (rec/s): off 2.00×, poll 3.00×',
       ].join('\n'),

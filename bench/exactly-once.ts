@@ -200,13 +200,35 @@ export function costPercent(off: number | undefined, eos: number | undefined): n
 const num = (v: number | undefined): string =>
   v === undefined || !Number.isFinite(v) ? '–' : Math.round(v).toLocaleString('en-US');
 
-const HEADER = ['', 'first record ms', 'rec/s', 'cost', 'rec/s once flowing', 'cost', 'transactions'];
+const fixed = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(1));
+
+const HEADER = [
+  '',
+  'first record ms',
+  'rec/s',
+  'cost',
+  'rec/s once flowing',
+  'cost',
+  'transactions',
+  'ms per transaction',
+];
+
+/** The time exactly-once added once flowing, per transaction: where the cost goes if not in records. */
+export function msPerTransaction(
+  lines: number,
+  off: number | undefined,
+  eos: number | undefined,
+  transactions: number | undefined,
+): number | undefined {
+  if (!off || !eos || !transactions) return undefined;
+  return ((lines / eos - lines / off) * 1000) / transactions;
+}
 
 /**
  * One row per system and mode: records/s from the POST and from the first record on, each with its
  * cost against the same system without exactly-once, and the transactions committed.
  */
-export function formatExactlyOnceTable(rows: ModeRow[]): string {
+export function formatExactlyOnceTable(rows: ModeRow[], lines: number): string {
   const offOf = (system: string) => rows.find((r) => r.system === system && r.mode === 'off');
   const cost = (r: ModeRow, key: 'recordsPerSec' | 'flowingRecordsPerSec'): string => {
     const c = r.mode === 'off' ? undefined : costPercent(offOf(r.system)?.[key], r[key]);
@@ -220,6 +242,16 @@ export function formatExactlyOnceTable(rows: ModeRow[]): string {
     num(r.flowingRecordsPerSec),
     cost(r, 'flowingRecordsPerSec'),
     r.mode === 'off' ? '–' : num(r.transactions),
+    r.mode === 'off'
+      ? '–'
+      : fixed(
+          msPerTransaction(
+            lines,
+            offOf(r.system)?.flowingRecordsPerSec,
+            r.flowingRecordsPerSec,
+            r.transactions,
+          ),
+        ),
   ]);
   const table = markdownTable(HEADER, body);
   const ratios = MODES.map((mode) => {
@@ -285,14 +317,15 @@ export async function runExactlyOnceBench(options: ExactlyOnceBenchOptions): Pro
     }),
   );
   return [
-    formatExactlyOnceTable(rows),
+    formatExactlyOnceTable(rows, lines),
     '',
     `${lines.toLocaleString('en-US')} records of ${RECORD_BYTES} bytes, FileStreamSource (batch.size 2000) ` +
       `into 1 partition, StringConverter; one distributed worker per system and mode, fresh each run; ` +
       `median of ${runs} run(s). Time: POST /connectors until the last record is committed ` +
       `(end offset ≥ N, last stable offset = end offset, unchanged ${QUIET_MS} ms). Cost: throughput lost ` +
       `against the same system without exactly-once; "once flowing" counts from the first record ` +
-      `written (without the task's start: fencing, initTransactions). ${cpus().length} cores, Node ${process.versions.node} ` +
+      `written (without the task's start: fencing, initTransactions); ms per transaction: the time ` +
+      `exactly-once added once flowing, over the transactions. ${cpus().length} cores, Node ${process.versions.node} ` +
       `(Weir from TypeScript sources${options.weirNodeOptions.length > 0 ? `, node ${options.weirNodeOptions.join(' ')}` : ''}), ` +
       'Java ConnectDistributed -Xmx512m; Apache Kafka 4.3.1 (broker and Connect).',
   ].join('\n');
