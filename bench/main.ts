@@ -2,6 +2,7 @@
 // Benchmarks print tables; they are never part of `npm test` (tests do not assert timings).
 import { parseArgs } from 'node:util';
 import { MissingToolError } from '../tools/kafka/testbed.ts';
+import { runExactlyOnceBench } from './exactly-once.ts';
 import { runFailoverBench } from './failover.ts';
 import { runFileBench } from './file.ts';
 import { runOperatorBench } from './operator.ts';
@@ -27,6 +28,14 @@ usage: npm run bench -- transforms [--lines N] [--runs N] [--only weir,java] [--
               InsertField$Value with a static field, RegexRouter) into a topic, values written by
               JsonConverter without schemas, for Weir and Apache Kafka Connect: records/s, start-up,
               peak RSS. --lines, --runs, --weir-from and --weir-node-options as for file.
+
+usage: npm run bench -- exactly-once [--lines N] [--runs N] [--only weir,java] [--keep]
+
+  exactly-once  N lines of 100 bytes through FileStreamSource into a topic on one distributed worker,
+                without exactly-once and with exactly.once.source.support=enabled (transaction.boundary
+                poll, then interval), for Weir and Apache Kafka Connect: records/s until the last record
+                is committed, transactions, and the cost of exactly-once in percent of throughput.
+                --lines, --runs and --weir-node-options as for file.
 
 usage: npm run bench -- failover [--runs N] [--full] [--only weir,java] [--keep]
 
@@ -99,6 +108,22 @@ async function main(): Promise<number> {
       full: values.full,
       keep: values.keep,
       only: values.only?.split(',').map((s) => s.trim()),
+      log: (line) => console.error(line),
+    });
+    console.log(`\n${table}`);
+    return 0;
+  }
+  if (positionals[0] === 'exactly-once' && !values.help) {
+    if (!Number.isInteger(lines) || lines < 1)
+      throw new UsageError(`--lines: a whole number ≥ 1, not "${values.lines}"`);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new UsageError(`--runs: a whole number ≥ 1, not "${values.runs}"`);
+    const table = await runExactlyOnceBench({
+      lines,
+      runs,
+      keep: values.keep,
+      only: values.only?.split(',').map((s) => s.trim()),
+      weirNodeOptions: values['weir-node-options'].split(/\s+/).filter(Boolean),
       log: (line) => console.error(line),
     });
     console.log(`\n${table}`);
