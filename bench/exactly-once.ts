@@ -18,7 +18,7 @@ import { JavaConnectCluster } from '../tools/java-connect-cluster.ts';
 import { startBroker, stopBroker } from '../tools/kafka/testbed.ts';
 import { WeirCluster } from '../tools/weir-cluster.ts';
 import { http, waitFor } from '../tools/weir-process.ts';
-import { RECORD_BYTES, created, writeInput } from './file.ts';
+import { RECORD_BYTES, created, writeInput } from './worker-bench.ts';
 import { markdownTable, median } from './table.ts';
 
 export interface ExactlyOnceBenchOptions {
